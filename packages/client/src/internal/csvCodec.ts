@@ -1,0 +1,279 @@
+/**
+ * The CSV encoder and decoder of a table, compiled once from its column types: plain loops over
+ * arrays of converter functions, with rows batched into large byte chunks.
+ *
+ * @internal
+ */
+import { ValueError } from "./columnCodecs.js"
+import { CsvParser, CsvSyntaxError } from "./csvParse.js"
+
+/**
+ * What the codec needs to know about a table's columns, in order.
+ *
+ * @internal
+ */
+export interface ColumnSpec {
+  readonly name: string
+  readonly type: string
+  readonly nullable: boolean
+  readonly fromText: (text: string) => unknown
+  readonly toText: (value: never) => string
+}
+
+/**
+ * A row or value that cannot be converted; `row` is 1-based over data rows (0 = the header).
+ *
+ * @internal
+ */
+export class RowFailure {
+  readonly _tag = "RowFailure"
+  constructor(
+    readonly row: number,
+    readonly column: string | undefined,
+    readonly value: string | undefined,
+    readonly reason: string
+  ) {}
+}
+
+const NEEDS_QUOTES = /[",\r\n]/
+const QUOTES = /"/g
+
+/**
+ * Quotes a field only when RFC 4180 needs it, plus the two cases Domo reads specially: the empty
+ * string (unquoted it would be null) and `\N` (unquoted it is null).
+ *
+ * @internal
+ */
+export const quote = (text: string): string =>
+  text.length === 0 || NEEDS_QUOTES.test(text) || text === "\\N"
+    ? "\"" + (text.includes("\"") ? text.replace(QUOTES, "\"\"") : text) + "\""
+    : text
+
+const excerpt = (text: string): string => text.length > 200 ? text.slice(0, 200) + "…" : text
+
+const showValue = (value: unknown): string => {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString()
+  if (typeof value === "bigint") return `${value}n`
+  try {
+    return excerpt(typeof value === "string" ? value : String(JSON.stringify(value) ?? value))
+  } catch {
+    return excerpt(Object.prototype.toString.call(value))
+  }
+}
+
+/**
+ * Output so far, and the failure that stopped the codec, if any.
+ *
+ * @internal
+ */
+export interface Step<B> {
+  readonly out: Array<B>
+  readonly error?: RowFailure | undefined
+}
+
+/** Bytes are emitted once this many UTF-16 units are buffered. */
+const CHUNK_CHARS = 128 * 1024
+
+/**
+ * Encodes rows into UTF-8 CSV chunks (LF line ends, a line end after every record).
+ * `push` and `end` throw `RowFailure`.
+ *
+ * @internal
+ */
+export class Encoder {
+  private buffer: string
+  private rows = 0
+  private readonly names: ReadonlyArray<string>
+  private readonly toText: ReadonlyArray<(value: unknown) => string>
+  private readonly quoted: ReadonlyArray<boolean>
+  private readonly nullable: ReadonlyArray<boolean>
+  private readonly utf8 = new TextEncoder()
+
+  constructor(columns: ReadonlyArray<ColumnSpec>, header: boolean) {
+    this.names = columns.map((c) => c.name)
+    this.toText = columns.map((c) => c.toText as (value: unknown) => string)
+    this.quoted = columns.map((c) => c.type === "STRING")
+    this.nullable = columns.map((c) => c.nullable)
+    this.buffer = header ? this.names.map(quote).join(",") + "\n" : ""
+  }
+
+  push(rows: Iterable<unknown>, out: Array<Uint8Array>): void {
+    const names = this.names
+    const toText = this.toText
+    const quoted = this.quoted
+    const nullable = this.nullable
+    const n = names.length
+    let buffer = this.buffer
+    for (const item of rows) {
+      const row = item as Readonly<Record<string, unknown>>
+      this.rows++
+      let line = ""
+      let i = 0
+      let value: unknown
+      try {
+        for (; i < n; i++) {
+          value = row[names[i]]
+          let text: string
+          if (value === null || value === undefined) {
+            if (!nullable[i]) throw new ValueError("a missing value (null) in a non-nullable column")
+            text = ""
+          } else {
+            text = toText[i](value)
+            if (quoted[i]) text = quote(text)
+          }
+          line = i === 0 ? text : line + "," + text
+        }
+      } catch (error) {
+        if (error instanceof ValueError) {
+          // Rows before the failing one are still delivered.
+          if (buffer.length > 0) out.push(this.utf8.encode(buffer))
+          this.buffer = ""
+          throw new RowFailure(this.rows, names[i], showValue(value), error.reason)
+        }
+        throw error
+      }
+      buffer += line + "\n"
+      if (buffer.length >= CHUNK_CHARS) {
+        out.push(this.utf8.encode(buffer))
+        buffer = ""
+      }
+    }
+    this.buffer = buffer
+  }
+
+  end(out: Array<Uint8Array>): void {
+    if (this.buffer.length > 0) out.push(this.utf8.encode(this.buffer))
+    this.buffer = ""
+  }
+}
+
+/**
+ * Decodes UTF-8 CSV bytes into rows. With `header`, the first record names the columns (in any
+ * order; every table column must be there). `push` and `end` throw `RowFailure`.
+ *
+ * @internal
+ */
+export class Decoder<Row> {
+  private readonly utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false })
+  private readonly parser: CsvParser
+  private readonly names: ReadonlyArray<string>
+  private readonly fromText: ReadonlyArray<(text: string) => unknown>
+  private readonly nullable: ReadonlyArray<boolean>
+  private readonly strings: ReadonlyArray<boolean>
+  private index: ReadonlyArray<number>
+  private headerPending: boolean
+  private out: Array<Row> = []
+
+  constructor(columns: ReadonlyArray<ColumnSpec>, private readonly header: boolean) {
+    this.names = columns.map((c) => c.name)
+    this.fromText = columns.map((c) => c.fromText)
+    this.nullable = columns.map((c) => c.nullable)
+    this.strings = columns.map((c) => c.type === "STRING")
+    this.index = columns.map((_, i) => i)
+    this.headerPending = header
+    this.parser = new CsvParser((fields, record) => this.record(fields, record))
+  }
+
+  private rowOf(record: number): number {
+    return this.header ? record - 1 : record
+  }
+
+  private record(fields: Array<string | null>, record: number): void {
+    if (this.headerPending) {
+      this.headerPending = false
+      this.index = this.names.map((name) => {
+        const at = fields.indexOf(name)
+        if (at === -1) {
+          throw new RowFailure(0, name, undefined, `the header has no column "${name}" (found: ${fields.join(", ")})`)
+        }
+        return at
+      })
+      if (fields.length !== this.names.length) {
+        throw new RowFailure(
+          0,
+          undefined,
+          undefined,
+          `expected ${this.names.length} columns, the header has ${fields.length}`
+        )
+      }
+      return
+    }
+    const names = this.names
+    const n = names.length
+    if (fields.length !== n) {
+      throw new RowFailure(this.rowOf(record), undefined, undefined, `expected ${n} fields, found ${fields.length}`)
+    }
+    const index = this.index
+    const fromText = this.fromText
+    const row: Record<string, unknown> = {}
+    let i = 0
+    let field: string | null = null
+    try {
+      for (; i < n; i++) {
+        field = fields[index[i]]
+        if (field === null || (field.length === 0 && !this.strings[i])) {
+          if (!this.nullable[i]) throw new ValueError("an empty (null) value in a non-nullable column")
+          row[names[i]] = null
+        } else {
+          row[names[i]] = fromText[i](field)
+        }
+      }
+    } catch (error) {
+      if (error instanceof ValueError) {
+        throw new RowFailure(this.rowOf(record), names[i], field === null ? "" : excerpt(field), error.reason)
+      }
+      throw error
+    }
+    this.out.push(row as Row)
+  }
+
+  private take(): Array<Row> {
+    const rows = this.out
+    this.out = []
+    return rows
+  }
+
+  private guard(run: () => void): Step<Row> {
+    try {
+      run()
+    } catch (error) {
+      if (error instanceof CsvSyntaxError) {
+        return {
+          out: this.take(),
+          error: new RowFailure(this.rowOf(error.record), undefined, error.value, error.reason)
+        }
+      }
+      if (error instanceof RowFailure) return { out: this.take(), error }
+      throw error
+    }
+    return { out: this.take() }
+  }
+
+  private utf8Decode(bytes?: Uint8Array): string {
+    try {
+      return bytes === undefined ? this.utf8.decode() : this.utf8.decode(bytes, { stream: true })
+    } catch {
+      // TextDecoder with `fatal` throws a TypeError on malformed UTF-8.
+      throw new RowFailure(this.rowOf(this.parser.count + 1), undefined, undefined, "the bytes are not valid UTF-8")
+    }
+  }
+
+  push(chunks: Iterable<Uint8Array>): Step<Row> {
+    return this.guard(() => {
+      for (const bytes of chunks) this.parser.feed(this.utf8Decode(bytes))
+    })
+  }
+
+  pushText(text: string): Step<Row> {
+    return this.guard(() => this.parser.feed(text))
+  }
+
+  end(): Step<Row> {
+    return this.guard(() => {
+      const tail = this.utf8Decode()
+      if (tail.length > 0) this.parser.feed(tail)
+      this.parser.end()
+      if (this.headerPending) throw new RowFailure(0, undefined, undefined, "the header row is missing")
+    })
+  }
+}
