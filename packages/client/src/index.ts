@@ -10,3 +10,33 @@ export * as DataSetModels from "./DataSetModels.js"
  * @since 0.1.0
  */
 export * as DomoTable from "./DomoTable.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as AccessToken from "./AccessToken.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Domo from "./Domo.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as DomoAuth from "./DomoAuth.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as DomoConfig from "./DomoConfig.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as DomoError from "./DomoError.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as DomoHttpClient from "./DomoHttpClient.js"

@@ -1,0 +1,364 @@
+/**
+ * The authenticated transport to Domo's API: an `HttpClient` that prefixes `apiHost`, sets the
+ * bearer token on every attempt, replays once after a 401, maps every non-2xx answer to a typed
+ * error, and retries what is safe to retry (Retry-After honoured and capped, full-jitter
+ * backoff, a retry budget, non-idempotent calls not blindly replayed). Services call any endpoint
+ * by relative path: `client.get("/v1/datasets")`.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
+import { constTrue } from "effect/Function"
+import { globalValue } from "effect/GlobalValue"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Random from "effect/Random"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import type { AccessToken } from "./AccessToken.js"
+import { DomoAuth } from "./DomoAuth.js"
+import { DomoConfig } from "./DomoConfig.js"
+import type * as DomoConfigModule from "./DomoConfig.js"
+import * as DomoError from "./DomoError.js"
+import * as Classify from "./internal/classify.js"
+import { parseRetryAfter } from "./internal/retryAfter.js"
+
+/**
+ * An `HttpClient` whose `execute` resolves only 2xx responses and fails with the Domo errors.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class DomoHttpClient extends Context.Tag("@effect-domo/client/DomoHttpClient")<
+  DomoHttpClient,
+  HttpClient.HttpClient.With<DomoError.DomoError>
+>() {}
+
+/**
+ * Per-call options, set around a call with `withRequestOptions`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestOptions {
+  /**
+   * Whether replaying the call is harmless. Default: true for GET, HEAD, PUT, DELETE, OPTIONS;
+   * false for POST and PATCH. A non-idempotent call is retried only when the request provably
+   * never reached the server (connection refused) or the server explicitly refused it (429, 503,
+   * Domo's rate-limit 403).
+   */
+  readonly idempotent?: boolean | undefined
+  /** timeout of this call, retries included (default `DomoConfig.retry.requestTimeout`) */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** `false` disables retries of this call (the single 401 replay still happens) */
+  readonly retry?: boolean | undefined
+  /**
+   * A `Stream` body is treated as one-shot and never replayed (no retry, no 401 replay). Set
+   * `true` when the stream can be pulled again from the start (e.g. built from a buffer).
+   */
+  readonly replayableBody?: boolean | undefined
+}
+
+const currentRequestOptions = globalValue(
+  "@effect-domo/client/DomoHttpClient/currentRequestOptions",
+  () => FiberRef.unsafeMake<RequestOptions>({})
+)
+
+/**
+ * Runs a call with per-call options: `client.post(...).pipe(DomoHttpClient.withRequestOptions({ idempotent: false }))`.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export const withRequestOptions =
+  (options: RequestOptions) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.locallyWith(self, currentRequestOptions, (current) => ({ ...current, ...options }))
+
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
+const MAX_REDIRECTS = 5
+
+/**
+ * A process-wide retry budget (one per client): every call earns `ratio` of a retry, every retry
+ * spends one, the bucket holds at most `capacity`. When most calls fail, retries stop
+ * amplifying the load (C3).
+ *
+ * @internal
+ */
+const makeBudget = (policy: DomoConfigModule.RetryPolicy) => {
+  const capacity = policy.budgetMinRetries
+  let tokens = capacity
+  return {
+    deposit: () => {
+      tokens = Math.min(capacity, tokens + policy.budgetRatio)
+    },
+    withdraw: (): boolean => {
+      if (tokens < 1) return false
+      tokens -= 1
+      return true
+    }
+  }
+}
+
+const isAbsolute = (url: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(url)
+
+/**
+ * Once an attempt is over, the request object that carried the bearer token is referenced by the
+ * platform's response and errors: remove the header from it so no later `JSON.stringify`,
+ * `util.inspect` or error can show the token (D1). The transport has already sent it.
+ */
+const scrubAuthorization = (request: HttpClientRequest.HttpClientRequest): void => {
+  Reflect.deleteProperty(request.headers, "authorization")
+}
+
+/**
+ * Builds the client from its parts.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: {
+  readonly config: DomoConfigModule.Values
+  readonly auth: DomoAuth.Service
+  readonly http: HttpClient.HttpClient
+}): HttpClient.HttpClient.With<DomoError.DomoError> => {
+  const { auth, config } = options
+  const policy = config.retry
+  const apiHost = config.apiHost
+  // our own span replaces the platform's; no trace headers go to Domo
+  const http = options.http.pipe(
+    HttpClient.withTracerPropagation(false),
+    HttpClient.withTracerDisabledWhen(constTrue)
+  )
+  const budget = makeBudget(policy)
+  const base = Duration.toMillis(policy.backoffBase)
+  const cap = Duration.toMillis(policy.backoffCap)
+  const maxRetryAfter = Duration.toMillis(policy.maxRetryAfter)
+
+  const execute = (request: HttpClientRequest.HttpClientRequest, callOptions: RequestOptions) =>
+    Effect.gen(function*() {
+      let url: URL
+      try {
+        url = new URL(
+          isAbsolute(request.url) ? request.url : `${apiHost}${request.url.startsWith("/") ? "" : "/"}${request.url}`
+        )
+      } catch {
+        return yield* new DomoError.BadRequestError({
+          method: request.method,
+          path: "(invalid url)",
+          detail: "invalid URL"
+        })
+      }
+      const method = request.method
+      const path = url.pathname
+      const idempotent = callOptions.idempotent ?? IDEMPOTENT_METHODS.has(method)
+      const replayable = request.body._tag !== "Stream" || callOptions.replayableBody === true
+      const retryEnabled = callOptions.retry !== false && replayable
+      const csv = (request.headers["accept"] ?? "").includes("text/csv")
+      budget.deposit()
+
+      let target = url
+      let current = request
+      let retries = 0
+      let replayed = false
+      let redirects = 0
+      while (true) {
+        // B5: the bearer token only ever goes to apiHost's origin
+        const authenticated = target.origin === apiHost
+        const token: AccessToken | undefined = authenticated ? yield* auth.token : undefined
+        let attempt = HttpClientRequest.setUrl(current, target.toString())
+        if (token !== undefined) {
+          attempt = HttpClientRequest.setHeader(attempt, "authorization", `Bearer ${Redacted.value(token.value)}`)
+        }
+        const result = yield* Effect.either(http.execute(attempt))
+        scrubAuthorization(attempt)
+
+        let failure: Classify.Failure
+        if (Either.isLeft(result)) {
+          const error = result.left
+          failure = error._tag === "RequestError"
+            ? Classify.fromRequestError(method, path, error)
+            : Classify.fromStatus({
+              method,
+              path,
+              status: error.response.status,
+              text: "",
+              contentType: undefined,
+              csv,
+              retryAfterMillis: undefined
+            })
+        } else {
+          const response = result.right
+          const status = response.status
+          if (status >= 200 && status < 300) return response
+          if (status >= 300 && status < 400 && status !== 304) {
+            const location = response.headers["location"]
+            if (location !== undefined && redirects < MAX_REDIRECTS && (method === "GET" || method === "HEAD")) {
+              redirects++
+              target = new URL(location, target)
+              current = HttpClientRequest.setUrl(request, target.toString())
+              continue
+            }
+            return yield* new DomoError.BadRequestError({ method, path, status, detail: "unexpected redirect" })
+          }
+          const text = yield* Effect.orElseSucceed(response.text, () => "")
+          const now = yield* Clock.currentTimeMillis
+          failure = Classify.fromStatus({
+            method,
+            path,
+            status,
+            text,
+            contentType: response.headers["content-type"],
+            csv,
+            retryAfterMillis: Option.getOrUndefined(parseRetryAfter(response.headers["retry-after"], now))
+          })
+        }
+
+        switch (failure._tag) {
+          case "Fatal":
+            return yield* failure.error
+          case "Unauthorized": {
+            if (token === undefined) return yield* failure.error
+            // B1: compare-and-swap, then one replay with a fresh token
+            yield* auth.invalidate(token)
+            if (replayed || !replayable) return yield* failure.error
+            replayed = true
+            continue
+          }
+          case "Transient": {
+            const retryAfter = failure.retryAfterMillis
+            if (retryAfter !== undefined && retryAfter > maxRetryAfter) {
+              // C1: do not wait longer than allowed: fail at once with the wait in the error
+              return yield* new DomoError.RateLimitedError({
+                method,
+                path,
+                status: "status" in failure.error ? failure.error.status : undefined,
+                retryAfterMillis: retryAfter
+              })
+            }
+            const safe = idempotent || !failure.reachedServer || failure.refusal
+            if (!retryEnabled || !safe || retries >= policy.maxRetries || !budget.withdraw()) {
+              return yield* failure.error
+            }
+            const delay = retryAfter ?? (yield* Random.nextRange(0, Math.min(cap, base * 2 ** retries)))
+            retries++
+            yield* Effect.annotateCurrentSpan("domo.retries", retries)
+            yield* Effect.sleep(Duration.millis(delay))
+            continue
+          }
+        }
+      }
+    })
+
+  const preprocess: HttpClient.HttpClient.Preprocess<never, never> = Effect.succeed
+  return HttpClient.makeWith<never, never, DomoError.DomoError, never>(
+    (requestEffect) =>
+      Effect.flatMap(requestEffect, (request) =>
+        Effect.flatMap(FiberRef.get(currentRequestOptions), (callOptions) => {
+          const timeout = callOptions.timeout ?? policy.requestTimeout
+          const path = isAbsolute(request.url) ? new URL(request.url).pathname : request.url
+          const call = execute(request, callOptions)
+          const timed = timeout === undefined ? call : call.pipe(
+            Effect.timeoutFail({
+              duration: timeout,
+              onTimeout: () =>
+                new DomoError.TimeoutError({
+                  method: request.method,
+                  path,
+                  timeoutMillis: Duration.toMillis(Duration.decode(timeout))
+                })
+            })
+          )
+          return Effect.withSpan(timed, `DomoHttpClient ${request.method}`, {
+            kind: "client",
+            captureStackTrace: false,
+            attributes: { "http.request.method": request.method, "url.path": path, "server.address": apiHost }
+          })
+        })),
+    preprocess
+  )
+}
+
+/**
+ * `DomoHttpClient` from `DomoConfig`, `DomoAuth` and an `HttpClient` (the transport).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<DomoHttpClient, never, DomoConfig | DomoAuth | HttpClient.HttpClient> = Layer.effect(
+  DomoHttpClient,
+  Effect.gen(function*() {
+    return make({ config: yield* DomoConfig, auth: yield* DomoAuth, http: yield* HttpClient.HttpClient })
+  })
+)
+
+/**
+ * Limits how many calls run at once through `client` (per service, C6); the others wait.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const limitConcurrency = (permits: number) => <E, R>(client: HttpClient.HttpClient.With<E, R>) =>
+  Effect.map(
+    Effect.makeSemaphore(permits),
+    (semaphore) => HttpClient.transform(client, (effect) => semaphore.withPermits(1)(effect))
+  )
+
+/**
+ * Decodes a JSON response body with a Schema; a body that does not match is a `DecodeError`
+ * naming where, a body that cannot be read a `TransportError`.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const schemaBodyJson = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
+(
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<A, DomoError.DecodeError | DomoError.TransportError, R> => {
+  const method = response.request.method
+  const path = isAbsolute(response.request.url) ? new URL(response.request.url).pathname : response.request.url
+  return response.text.pipe(
+    Effect.mapError(() => new DomoError.TransportError({ method, path, sent: true })),
+    Effect.flatMap((text) => {
+      let json: unknown
+      try {
+        json = JSON.parse(text)
+      } catch {
+        return Effect.fail(
+          new DomoError.DecodeError({ method, path, status: response.status, at: "", issue: "body is not JSON" })
+        )
+      }
+      return decodeUnknown(schema, { method, path, status: response.status })(json)
+    })
+  )
+}
+
+/**
+ * Decodes an already-parsed value with a Schema, mapping a `ParseError` to a `DecodeError`.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodeUnknown = <A, I, R>(
+  schema: Schema.Schema<A, I, R>,
+  context: { readonly method: string; readonly path: string; readonly status?: number | undefined }
+) =>
+(input: unknown): Effect.Effect<A, DomoError.DecodeError, R> =>
+  Schema.decodeUnknown(schema, { errors: "first" })(input).pipe(
+    Effect.mapError((error) => {
+      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+      return new DomoError.DecodeError({
+        ...context,
+        at: issue === undefined ? "" : issue.path.map(String).join("."),
+        issue: issue === undefined ? "invalid" : issue.message
+      })
+    })
+  )
