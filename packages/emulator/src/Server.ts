@@ -28,6 +28,7 @@ import type { Fault } from "./Faults.js"
 import { Faults, maintenancePage } from "./Faults.js"
 import * as RequestLog from "./RequestLog.js"
 import type { RouteFamily } from "./RouteFamily.js"
+import * as datasets from "./routes/datasets.js"
 import * as oauth from "./routes/oauth.js"
 
 /**
@@ -37,7 +38,8 @@ import * as oauth from "./routes/oauth.js"
  * @category families
  */
 export const families: ReadonlyArray<RouteFamily> = [
-  oauth.family
+  oauth.family,
+  datasets.family
 ]
 
 /**
