@@ -14,7 +14,7 @@ import type * as HttpBody from "@effect/platform/HttpBody"
 import type * as HttpRouter from "@effect/platform/HttpRouter"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import type * as SqlClient from "@effect/sql/SqlClient"
+import * as SqlClient from "@effect/sql/SqlClient"
 import type * as SqlError from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -159,3 +159,11 @@ export const param = (
     onNone: () => Effect.fail(new DomoFailure({ status: 404, message: "Not Found" })),
     onSome: Effect.succeed
   })
+
+/**
+ * The emulator's database (the `SqlClient` of `@effect/sql`), re-exported for route modules.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export const Sql: typeof SqlClient.SqlClient = SqlClient.SqlClient
