@@ -9,6 +9,10 @@ export * as DataSetModels from "./DataSetModels.js"
 /**
  * @since 0.1.0
  */
+export * as StreamModels from "./StreamModels.js"
+/**
+ * @since 0.1.0
+ */
 export * as DomoTable from "./DomoTable.js"
 
 /**
