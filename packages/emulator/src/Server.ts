@@ -30,6 +30,7 @@ import * as RequestLog from "./RequestLog.js"
 import type { RouteFamily } from "./RouteFamily.js"
 import * as datasets from "./routes/datasets.js"
 import * as oauth from "./routes/oauth.js"
+import * as simple from "./routes/simple.js"
 
 /**
  * Every Domo API family the emulator serves. One line per family.
@@ -39,7 +40,8 @@ import * as oauth from "./routes/oauth.js"
  */
 export const families: ReadonlyArray<RouteFamily> = [
   oauth.family,
-  datasets.family
+  datasets.family,
+  simple.family
 ]
 
 /**
