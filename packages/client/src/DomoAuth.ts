@@ -140,7 +140,7 @@ export const make = (
       Effect.map(Random.nextRange(policy.renewAtMin, policy.renewAtMax), (fraction) => {
         const lifetime = Duration.toMillis(token.lifetime)
         const latest = 1 - marginMillis(policy, token) / lifetime - 0.02
-        return token.issuedAt + lifetime * Math.max(0.05, Math.min(fraction, latest))
+        return Math.round(token.issuedAt + lifetime * Math.max(0.05, Math.min(fraction, latest)))
       })
 
     const failureTtl = (error: DomoError.DomoAuthError): number =>
@@ -261,7 +261,7 @@ export const make = (
       Schedule.modifyDelayEffect((_, delay) =>
         Effect.map(
           Random.nextRange(base, Math.max(base, Math.min(cap, Duration.toMillis(delay)))),
-          (ms) => Duration.millis(ms)
+          (ms) => Duration.millis(Math.round(ms))
         )
       )
     )

@@ -59,8 +59,8 @@ export interface RetryPolicy {
   readonly budgetRatio: number
   /** … on top of this many retries always available, which is also the cap of the bucket [20] */
   readonly budgetMinRetries: number
-  /** timeout of one call, retries included; `undefined` = none [2 min] */
-  readonly requestTimeout: Duration.Duration | undefined
+  /** timeout of one call, retries included; `Duration.infinity` = none [2 min] */
+  readonly requestTimeout: Duration.Duration
 }
 
 /**
@@ -80,6 +80,28 @@ export interface Values {
   readonly retry: RetryPolicy
 }
 
+type Loose<T> = {
+  readonly [K in keyof T]?: [T[K]] extends [Duration.Duration] ? Duration.DurationInput
+    : [T[K]] extends [Duration.Duration | undefined] ? Duration.DurationInput | undefined
+    : T[K]
+}
+
+/**
+ * Auth policy overrides: durations may be written as `"30 seconds"`, millis, or `Duration`s.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AuthPolicyInput = Loose<AuthPolicy>
+
+/**
+ * Retry policy overrides: durations may be written as `"30 seconds"`, millis, or `Duration`s.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RetryPolicyInput = Loose<RetryPolicy>
+
 /**
  * What users write: everything except the credentials has a default.
  *
@@ -91,8 +113,8 @@ export interface Input {
   readonly clientId: string
   readonly clientSecret: Redacted.Redacted<string>
   readonly scopes?: ReadonlyArray<DomoScope.DomoScope> | undefined
-  readonly auth?: Partial<AuthPolicy> | undefined
-  readonly retry?: Partial<RetryPolicy> | undefined
+  readonly auth?: AuthPolicyInput | undefined
+  readonly retry?: RetryPolicyInput | undefined
 }
 
 /**
@@ -187,8 +209,29 @@ export const make = (input: Input): Effect.Effect<Values, ConfigError.ConfigErro
     const host = parseApiHost(input.apiHost ?? defaultApiHost)
     if (Either.isLeft(host)) return Effect.fail(ConfigError.InvalidData(["apiHost"], host.left))
     if (input.clientId.trim() === "") return Effect.fail(ConfigError.InvalidData(["clientId"], "must not be empty"))
-    const auth: AuthPolicy = { ...defaultAuthPolicy, ...input.auth }
-    const retry: RetryPolicy = { ...defaultRetryPolicy, ...input.retry }
+    const a = input.auth ?? {}
+    const r = input.retry ?? {}
+    const d = (value: Duration.DurationInput | undefined, fallback: Duration.Duration) =>
+      value === undefined ? fallback : Duration.decode(value)
+    const auth: AuthPolicy = {
+      safetyMargin: d(a.safetyMargin, defaultAuthPolicy.safetyMargin),
+      renewAtMin: a.renewAtMin ?? defaultAuthPolicy.renewAtMin,
+      renewAtMax: a.renewAtMax ?? defaultAuthPolicy.renewAtMax,
+      renewalBackoffBase: d(a.renewalBackoffBase, defaultAuthPolicy.renewalBackoffBase),
+      renewalBackoffCap: d(a.renewalBackoffCap, defaultAuthPolicy.renewalBackoffCap),
+      failureTtl: d(a.failureTtl, defaultAuthPolicy.failureTtl),
+      invalidClientTtl: d(a.invalidClientTtl, defaultAuthPolicy.invalidClientTtl),
+      tokenRequestTimeout: d(a.tokenRequestTimeout, defaultAuthPolicy.tokenRequestTimeout)
+    }
+    const retry: RetryPolicy = {
+      maxRetries: r.maxRetries ?? defaultRetryPolicy.maxRetries,
+      backoffBase: d(r.backoffBase, defaultRetryPolicy.backoffBase),
+      backoffCap: d(r.backoffCap, defaultRetryPolicy.backoffCap),
+      maxRetryAfter: d(r.maxRetryAfter, defaultRetryPolicy.maxRetryAfter),
+      budgetRatio: r.budgetRatio ?? defaultRetryPolicy.budgetRatio,
+      budgetMinRetries: r.budgetMinRetries ?? defaultRetryPolicy.budgetMinRetries,
+      requestTimeout: d(r.requestTimeout, defaultRetryPolicy.requestTimeout)
+    }
     const bad = checkPolicy(auth, retry)
     if (Option.isSome(bad)) return Effect.fail(ConfigError.InvalidData(["policy"], bad.value))
     return Effect.succeed({
@@ -251,7 +294,7 @@ export const config: Config.Config<Input> = Config.all({
  * @category layers
  */
 export const layerConfigWith = (
-  policy: { readonly auth?: Partial<AuthPolicy> | undefined; readonly retry?: Partial<RetryPolicy> | undefined }
+  policy: { readonly auth?: AuthPolicyInput | undefined; readonly retry?: RetryPolicyInput | undefined }
 ): Layer.Layer<DomoConfig, ConfigError.ConfigError> =>
   Layer.effect(DomoConfig, Effect.flatMap(config, (input) => make({ ...input, ...policy })))
 

@@ -110,6 +110,15 @@ const makeBudget = (policy: DomoConfigModule.RetryPolicy) => {
 
 const isAbsolute = (url: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(url)
 
+// the path only: a query string may hold something secret-ish, and it is not part of the error contract
+const pathOf = (url: string, base: string): string => {
+  try {
+    return new URL(url, base).pathname
+  } catch {
+    return "(invalid url)"
+  }
+}
+
 /**
  * Once an attempt is over, the request object that carried the bearer token is referenced by the
  * platform's response and errors: remove the header from it so no later `JSON.stringify`,
@@ -248,7 +257,8 @@ export const make = (options: {
             if (!retryEnabled || !safe || retries >= policy.maxRetries || !budget.withdraw()) {
               return yield* failure.error
             }
-            const delay = retryAfter ?? (yield* Random.nextRange(0, Math.min(cap, base * 2 ** retries)))
+            // full jitter; whole milliseconds keep the monotonic clock integral
+            const delay = retryAfter ?? Math.round(yield* Random.nextRange(0, Math.min(cap, base * 2 ** retries)))
             retries++
             yield* Effect.annotateCurrentSpan("domo.retries", retries)
             yield* Effect.sleep(Duration.millis(delay))
@@ -263,17 +273,17 @@ export const make = (options: {
     (requestEffect) =>
       Effect.flatMap(requestEffect, (request) =>
         Effect.flatMap(FiberRef.get(currentRequestOptions), (callOptions) => {
-          const timeout = callOptions.timeout ?? policy.requestTimeout
-          const path = isAbsolute(request.url) ? new URL(request.url).pathname : request.url
+          const timeout = Duration.decode(callOptions.timeout ?? policy.requestTimeout)
+          const path = pathOf(request.url, apiHost)
           const call = execute(request, callOptions)
-          const timed = timeout === undefined ? call : call.pipe(
+          const timed = !Duration.isFinite(timeout) ? call : call.pipe(
             Effect.timeoutFail({
               duration: timeout,
               onTimeout: () =>
                 new DomoError.TimeoutError({
                   method: request.method,
                   path,
-                  timeoutMillis: Duration.toMillis(Duration.decode(timeout))
+                  timeoutMillis: Duration.toMillis(timeout)
                 })
             })
           )
@@ -324,7 +334,7 @@ export const schemaBodyJson = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<A, DomoError.DecodeError | DomoError.TransportError, R> => {
   const method = response.request.method
-  const path = isAbsolute(response.request.url) ? new URL(response.request.url).pathname : response.request.url
+  const path = pathOf(response.request.url, "http://localhost")
   return response.text.pipe(
     Effect.mapError(() => new DomoError.TransportError({ method, path, sent: true })),
     Effect.flatMap((text) => {

@@ -58,10 +58,18 @@ export interface ServerState {
   readonly apiCalls: Array<ApiCall>
   /** every token issued, in order */
   readonly issued: Array<string>
+  /** wall-clock time each token was issued */
+  readonly issuedAt: Array<number>
   /** token -> wall-clock expiry (ms); a token not in here is rejected with 401 */
   readonly valid: Map<string, number>
   /** API calls answered 401 */
   unauthorized: number
+  /** when true the token endpoint answers 503 */
+  tokenOutage: boolean
+  tokenInFlight: number
+  tokenInFlightMax: number
+  apiInFlight: number
+  apiInFlightMax: number
 }
 
 export interface TestDomoServer {
@@ -132,12 +140,19 @@ export const make = (options: Options = {}): Effect.Effect<TestDomoServer, never
       tokenCalls: [],
       apiCalls: [],
       issued: [],
+      issuedAt: [],
       valid: new Map(),
-      unauthorized: 0
+      unauthorized: 0,
+      tokenOutage: false,
+      tokenInFlight: 0,
+      tokenInFlightMax: 0,
+      apiInFlight: 0,
+      apiInFlightMax: 0
     }
     const issue = (expiresIn = state.expiresIn): string => {
       const token = `tok${state.issued.length + 1}.${Crypto.randomBytes(20).toString("base64url")}`
       state.issued.push(token)
+      state.issuedAt.push(Date.now())
       state.valid.set(token, Date.now() + expiresIn * 1000)
       LeakScanner.registerSecret(token)
       return token
@@ -146,14 +161,32 @@ export const make = (options: Options = {}): Effect.Effect<TestDomoServer, never
 
     const handler = async (req: Http.IncomingMessage, res: Http.ServerResponse) => {
       const url = new URL(req.url ?? "/", "http://localhost")
+      const isToken = url.pathname === "/oauth/token"
+      if (isToken) {
+        state.tokenInFlight++
+        state.tokenInFlightMax = Math.max(state.tokenInFlightMax, state.tokenInFlight)
+      } else {
+        state.apiInFlight++
+        state.apiInFlightMax = Math.max(state.apiInFlightMax, state.apiInFlight)
+      }
+      res.on("close", () => {
+        if (isToken) state.tokenInFlight--
+        else state.apiInFlight--
+      })
       const body = await readBody(req)
-      if (url.pathname === "/oauth/token") {
+      if (isToken) {
         state.tokenCalls.push({
           method: req.method ?? "",
           authorization: req.headers.authorization,
           query: url.search,
           body
         })
+        if (state.tokenOutage) {
+          return send(res, {
+            ...errorReply(503, "Service Unavailable", "token service down"),
+            delayMs: state.tokenLatencyMs
+          })
+        }
         const scripted = state.tokenScript.shift()
         if (scripted !== undefined) {
           return send(res, typeof scripted === "function" ? scripted(state) : scripted)

@@ -14,8 +14,8 @@ import * as LeakScanner from "./LeakScanner.js"
 import * as TestDomoServer from "./TestDomoServer.js"
 
 export interface SetupOptions extends TestDomoServer.Options {
-  readonly auth?: Partial<DomoConfig.AuthPolicy> | undefined
-  readonly retry?: Partial<DomoConfig.RetryPolicy> | undefined
+  readonly auth?: DomoConfig.AuthPolicyInput | undefined
+  readonly retry?: DomoConfig.RetryPolicyInput | undefined
   readonly scopes?: ReadonlyArray<DomoScope.DomoScope> | undefined
   /** use this secret in the config instead of the server's (bad credentials) */
   readonly configSecret?: string | undefined
