@@ -44,3 +44,38 @@ export * as DomoError from "./DomoError.js"
  * @since 0.1.0
  */
 export * as DomoHttpClient from "./DomoHttpClient.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as UserModels from "./UserModels.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as GroupModels from "./GroupModels.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as PageModels from "./PageModels.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as AccountModels from "./AccountModels.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as ActivityLogModels from "./ActivityLogModels.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as ProjectModels from "./ProjectModels.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as EmbedModels from "./EmbedModels.js"

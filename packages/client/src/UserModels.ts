@@ -1,0 +1,161 @@
+/**
+ * Wire schemas of Domo's User API (`/v1/users`, scope `user`): one definition shared by the
+ * client's `Users` service and the emulator.
+ *
+ * Responses decode leniently: every field but `id` is optional (list items are a subset and a
+ * deleted user is a subset plus `deleted: true`), `roleId` may arrive as a string or a number.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { IntId, StringId } from "./internal/wireIds.js"
+
+/**
+ * A Domo user id (an integer; accepted as a digit string too).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UserId = IntId
+
+/**
+ * The built-in roles. Custom roles exist too, so `role` stays an open string on the wire.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const KnownRole = Schema.Literal("Admin", "Privileged", "Participant")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type KnownRole = typeof KnownRole.Type
+
+/**
+ * A role id: a digit string in Domo's docs, a number in some responses; decodes to a string.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RoleId = StringId
+
+/**
+ * An employee number: an integer in Domo's docs, a string in its query-parameter table.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EmployeeNumber = Schema.Union(Schema.Number, Schema.String)
+
+/**
+ * A group a user belongs to, as embedded in a user.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UserGroup = Schema.Struct({
+  id: IntId,
+  name: Schema.optional(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type UserGroup = typeof UserGroup.Type
+
+/**
+ * A user as `GET /v1/users/{id}` returns it (list items carry a subset of these fields).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const User = Schema.Struct({
+  id: UserId,
+  name: Schema.optional(Schema.String),
+  email: Schema.optional(Schema.String),
+  role: Schema.optional(Schema.String),
+  roleId: Schema.optional(RoleId),
+  title: Schema.optional(Schema.String),
+  alternateEmail: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  location: Schema.optional(Schema.String),
+  timezone: Schema.optional(Schema.String),
+  locale: Schema.optional(Schema.String),
+  employeeNumber: Schema.optional(EmployeeNumber),
+  employeeId: Schema.optional(Schema.String),
+  department: Schema.optional(Schema.String),
+  createdAt: Schema.optional(Schema.String),
+  updatedAt: Schema.optional(Schema.String),
+  deleted: Schema.optional(Schema.Boolean),
+  image: Schema.optional(Schema.String),
+  groups: Schema.optional(Schema.Array(UserGroup))
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type User = typeof User.Type
+
+/**
+ * A page of `GET /v1/users` (limit default 50, max 500).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UserList = Schema.Array(User)
+
+/**
+ * The JSON body of `POST /v1/users?sendInvite=…`: `name`, `email` and `role` are required.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CreateUser = Schema.Struct({
+  name: Schema.String,
+  email: Schema.String,
+  role: Schema.String,
+  roleId: Schema.optional(RoleId),
+  title: Schema.optional(Schema.String),
+  alternateEmail: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  location: Schema.optional(Schema.String),
+  timezone: Schema.optional(Schema.String),
+  locale: Schema.optional(Schema.String),
+  employeeNumber: Schema.optional(EmployeeNumber)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type CreateUser = typeof CreateUser.Type
+
+/**
+ * The JSON body of `PUT /v1/users/{id}`. Domo's docs ask for the full user (`email`, `role`,
+ * `name`, …); the emulator merges whatever is sent into the stored user.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UpdateUser = Schema.Struct({
+  name: Schema.optional(Schema.String),
+  email: Schema.optional(Schema.String),
+  role: Schema.optional(Schema.String),
+  roleId: Schema.optional(RoleId),
+  title: Schema.optional(Schema.String),
+  alternateEmail: Schema.optional(Schema.String),
+  phone: Schema.optional(Schema.String),
+  location: Schema.optional(Schema.String),
+  timezone: Schema.optional(Schema.String),
+  locale: Schema.optional(Schema.String),
+  employeeNumber: Schema.optional(EmployeeNumber)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type UpdateUser = typeof UpdateUser.Type
