@@ -1,4 +1,4 @@
-import { Emulator } from "@effect-domo/emulator"
+import { Emulator, Faults } from "@effect-domo/emulator"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Context from "effect/Context"
@@ -104,7 +104,7 @@ describe("against the emulator", () => {
     Effect.gen(function*() {
       const { client, emulator } = yield* start({ retry: { backoffBase: "20 millis" } })
       yield* client.get("/v1/datasets")
-      const script = (fault: typeof Emulator.Faults.Fault.Type, method?: string) =>
+      const script = (fault: Faults.Fault, method?: string) =>
         emulator.faults.script({ path: "/v1/datasets", times: 1, fault, ...(method ? { method } : {}) })
       yield* script({ _tag: "Status", status: 429, retryAfter: 1 })
       yield* script({ _tag: "RateLimited" })
