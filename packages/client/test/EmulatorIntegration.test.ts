@@ -1,4 +1,5 @@
-import { Emulator, Faults } from "@effect-domo/emulator"
+import type { Faults } from "@effect-domo/emulator"
+import { Emulator } from "@effect-domo/emulator"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Context from "effect/Context"
