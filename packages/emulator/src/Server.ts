@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -208,7 +209,7 @@ export const makeApp = (options: AppOptions) => {
         })
       )
     } else {
-      response = yield* domo
+      response = yield* HttpIncomingMessage.withMaxBodySize(domo, Option.some(options.maxBodyBytes))
       if (fault?._tag === "Drop") response = dropResponse(request, response)
     }
     const token = Auth.bearerToken(request)

@@ -5,10 +5,12 @@
  * @since 0.1.0
  */
 import { DataSetModels } from "@effect-domo/client"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Activity from "../Activity.js"
 import { requireScope } from "../Auth.js"
@@ -200,11 +202,17 @@ const importData = Effect.gen(function*() {
   }
   const dataset = yield* DataStore.require(id)
   const method = updateMethod(params)
-  const result = yield* DataStore.importCsv(
-    dataset,
-    Stream.mapError(request.stream, () => badRequest("Could not read the request body")),
-    method
+  const limit = Option.getOrUndefined(yield* HttpIncomingMessage.MaxBodySize)
+  let received = 0
+  const body = Stream.mapError(request.stream, () => badRequest("Could not read the request body")).pipe(
+    Stream.mapEffect((chunk) => {
+      received += chunk.length
+      return limit !== undefined && received > Number(limit)
+        ? Effect.fail(new DomoFailure({ status: 413, message: `Request body exceeds the limit of ${limit} bytes` }))
+        : Effect.succeed(chunk)
+    })
   )
+  const result = yield* DataStore.importCsv(dataset, body, method)
   yield* Activity.record(principal, {
     actionType: "IMPORTED",
     objectType: "DATA_SOURCE",
