@@ -79,3 +79,43 @@ export * as ProjectModels from "./ProjectModels.js"
  * @since 0.1.0
  */
 export * as EmbedModels from "./EmbedModels.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Users from "./Users.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Groups from "./Groups.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Pages from "./Pages.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Accounts from "./Accounts.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as ActivityLog from "./ActivityLog.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Projects from "./Projects.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Embed from "./Embed.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as DomoDirectory from "./DomoDirectory.js"
