@@ -12,8 +12,8 @@ import * as Yaml from "yaml"
 import { Emulator } from "../src/Emulator.js"
 import { call, callJson, testLayer, token } from "./helpers.js"
 
-// Domo's own OpenAPI files (DomoApps/domo-developer-portal), as shipped in /work/shared.
-const SPEC_DIR = Path.resolve(import.meta.dirname, "../../../../shared/domo-openapi")
+// Domo's own OpenAPI files (DomoApps/domo-developer-portal), copied into fixtures/.
+const SPEC_DIR = Path.join(import.meta.dirname, "fixtures", "domo-openapi")
 
 type Json = Record<string, unknown>
 
