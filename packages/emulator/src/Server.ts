@@ -29,9 +29,13 @@ import type { Fault } from "./Faults.js"
 import { Faults, maintenancePage } from "./Faults.js"
 import * as RequestLog from "./RequestLog.js"
 import type { RouteFamily } from "./RouteFamily.js"
+import * as audit from "./routes/audit.js"
 import * as datasets from "./routes/datasets.js"
+import * as embed from "./routes/embed.js"
+import * as groups from "./routes/groups.js"
 import * as oauth from "./routes/oauth.js"
 import * as simple from "./routes/simple.js"
+import * as users from "./routes/users.js"
 
 /**
  * Every Domo API family the emulator serves. One line per family.
@@ -42,7 +46,11 @@ import * as simple from "./routes/simple.js"
 export const families: ReadonlyArray<RouteFamily> = [
   oauth.family,
   datasets.family,
-  simple.family
+  simple.family,
+  users.family,
+  groups.family,
+  audit.family,
+  embed.family
 ]
 
 /**
