@@ -13,6 +13,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type * as SqlError from "@effect/sql/SqlError"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Random from "effect/Random"
@@ -145,6 +146,18 @@ const demoCredentials = (options: EmulatorOptions) =>
   })
 
 /**
+ * The emulator could not start: the port is taken, the data file cannot be opened, the TLS
+ * certificate cannot be made.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EmulatorStartError extends Data.TaggedError("EmulatorStartError")<{
+  readonly message: string
+  readonly cause: unknown
+}> {}
+
+/**
  * Start an emulator in the current scope (it stops when the scope closes).
  *
  * @since 0.1.0
@@ -152,7 +165,16 @@ const demoCredentials = (options: EmulatorOptions) =>
  */
 export const make = (
   options: EmulatorOptions = {}
-): Effect.Effect<EmulatorService, unknown, Scope.Scope> =>
+): Effect.Effect<EmulatorService, EmulatorStartError, Scope.Scope> =>
+  Effect.mapError(start(options), (cause) =>
+    new EmulatorStartError({
+      message: `The Domo emulator could not start: ${
+        typeof cause === "object" && cause !== null && "message" in cause ? String(cause.message) : String(cause)
+      }`,
+      cause
+    }))
+
+const start = (options: EmulatorOptions) =>
   Effect.gen(function*() {
     const seed = options.seed ?? (yield* Clock.currentTimeMillis)
     const random = Random.make(seed)
@@ -227,7 +249,7 @@ export const make = (
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: EmulatorOptions = {}): Layer.Layer<Emulator, unknown> =>
+export const layer = (options: EmulatorOptions = {}): Layer.Layer<Emulator, EmulatorStartError> =>
   Layer.scoped(Emulator, make(options))
 
 /**

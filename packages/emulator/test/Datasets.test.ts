@@ -159,6 +159,11 @@ layer(testLayer())("DataSets", (it) => {
         text: "a\"b,1\n"
       })
       expect(badQuote.status).toBe(400)
+      const wrongType = yield* callJson("PUT", `/v1/datasets/${created.id}/data`, {
+        text: "[\"a\",1]",
+        contentType: "application/json"
+      })
+      expect(wrongType.status).toBe(415)
       const exported = yield* call("GET", `/v1/datasets/${created.id}/data`, { accept: "text/csv" })
       expect(yield* exported.text).toBe("keep,1\n")
       expect(decodeDataSet((yield* callJson("GET", `/v1/datasets/${created.id}`)).body).rows).toBe(1)

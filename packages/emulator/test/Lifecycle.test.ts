@@ -112,6 +112,16 @@ describe("Lifecycle", () => {
       expect(result.untrusted._tag).toBe("Left")
     }))
 
+  it.live("a port in use is a typed start error", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.scoped(Effect.gen(function*() {
+        const first = yield* Emulator.make({})
+        return yield* Effect.flip(Emulator.make({ port: first.port }))
+      }))
+      expect(error._tag).toBe("EmulatorStartError")
+      expect(error.message).toContain("could not start")
+    }))
+
   it.live("stopping the layer closes the port", () =>
     Effect.gen(function*() {
       const url = yield* withEmulator({}, Effect.map(Emulator.Emulator, (e) => e.url))
