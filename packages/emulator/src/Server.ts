@@ -35,6 +35,7 @@ import * as embed from "./routes/embed.js"
 import * as groups from "./routes/groups.js"
 import * as oauth from "./routes/oauth.js"
 import * as simple from "./routes/simple.js"
+import * as streams from "./routes/streams.js"
 import * as users from "./routes/users.js"
 
 /**
@@ -47,6 +48,7 @@ export const families: ReadonlyArray<RouteFamily> = [
   oauth.family,
   datasets.family,
   simple.family,
+  streams.family,
   users.family,
   groups.family,
   audit.family,
