@@ -50,7 +50,16 @@ export const execute = (
     const text = sqlText.trim().replace(/;+\s*$/, "")
     if (text === "") return yield* badRequest("Invalid SQL: the query is empty")
     const view = `q_${(yield* randomUuid).replace(/-/g, "")}`
-    const rewritten = rewriteTable(text, quoteId(dataset.dataTable))
+    // DECIMAL cells are stored as their exact text; the query sees them as numbers, so that
+    // comparisons and arithmetic are numeric as in Domo.
+    const source = dataset.columns.some((c) => c.type === "DECIMAL")
+      ? `(SELECT ${
+        dataset.columns.map((c) =>
+          c.type === "DECIMAL" ? `CAST(${quoteId(c.name)} AS REAL) AS ${quoteId(c.name)}` : quoteId(c.name)
+        ).join(", ")
+      } FROM ${quoteId(dataset.dataTable)})`
+      : quoteId(dataset.dataTable)
+    const rewritten = rewriteTable(text, source)
     const run = Effect.gen(function*() {
       yield* sql.unsafe(`CREATE TEMP VIEW ${quoteId(view)} AS ${rewritten}`)
       const info = yield* sql.unsafe<{ name: string; type: string }>(`PRAGMA temp.table_info(${quoteId(view)})`)
@@ -64,6 +73,8 @@ export const execute = (
     const types = info.map((column, index) => {
       const declared = Values.domoTypeOf(column.type)
       if (declared !== undefined) return declared
+      const named = dataset.columns.find((c) => c.name === column.name)
+      if (named !== undefined) return named.type
       const sample = rows.find((row) => row[index] !== null && row[index] !== undefined)?.[index]
       return sample === undefined ? "STRING" : Values.inferType(sample)
     })

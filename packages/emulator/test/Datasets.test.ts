@@ -193,6 +193,13 @@ layer(testLayer())("DataSets", (it) => {
       )
       expect(agg.rows).toEqual([["b", 2]])
       expect(agg.metadata.map((m) => m.type)).toEqual(["STRING", "LONG"])
+      const decimals = decodeQuery(
+        (yield* callJson("POST", `/v1/datasets/query/execute/${created.id}`, {
+          json: { sql: "SELECT Name, Price FROM table WHERE Price > 2 AND Price < 10" }
+        })).body
+      )
+      expect(decimals.rows).toEqual([["b", 2.25]])
+      expect(decimals.metadata.map((m) => m.type)).toEqual(["STRING", "DECIMAL"])
       const empty = decodeQuery(
         (yield* callJson("POST", `/v1/datasets/query/execute/${created.id}`, {
           json: { sql: "SELECT Name FROM table WHERE 1 = 0" }
