@@ -119,3 +119,13 @@ export * as Embed from "./Embed.js"
  * @since 0.1.0
  */
 export * as DomoDirectory from "./DomoDirectory.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Streams from "./Streams.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as StreamUpload from "./StreamUpload.js"
