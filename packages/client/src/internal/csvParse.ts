@@ -24,8 +24,7 @@ export class CsvSyntaxError {
 }
 
 /**
- * Called once per complete record. `fields` is reused between calls: read it, do not keep it.
- * A field is `null` when it was unquoted and empty (or `\N`), a string otherwise.
+ * Called once per complete record. A field is `null` when it was unquoted and empty (or `\N`), a string otherwise.
  *
  * @internal
  */
@@ -42,7 +41,6 @@ const excerpt = (text: string): string => text.length > 80 ? text.slice(0, 80) +
 export class CsvParser {
   private pending = ""
   private records = 0
-  private readonly fields: Array<string | null> = []
 
   constructor(private readonly onRecord: OnRecord) {}
 
@@ -67,11 +65,35 @@ export class CsvParser {
   /** Parses whole records from `buf`; returns where the first incomplete record starts. */
   private parse(buf: string, final: boolean): number {
     const len = buf.length
-    const fields = this.fields
     let pos = 0
+    // Next `"` and CR at or after `pos` (-1: none left): a record with neither takes the fast path.
+    let nextQuote = -2
+    let nextCR = -2
     records: while (pos < len) {
       const start = pos
-      fields.length = 0
+      let eol = buf.indexOf("\n", pos)
+      if (eol === -1 && final) eol = len
+      if (eol !== -1) {
+        if (nextQuote !== -1 && nextQuote < pos) nextQuote = buf.indexOf("\"", pos)
+        if (nextCR !== -1 && nextCR < pos) nextCR = buf.indexOf("\r", pos)
+        // CRLF is taken too, but not a CR that might be the last character of the input.
+        const crlf = nextCR === eol - 1 && eol < len && nextCR >= pos
+        if ((nextQuote === -1 || nextQuote > eol) && (nextCR === -1 || nextCR > eol || crlf)) {
+          const fields: Array<string | null> = buf.slice(pos, crlf ? eol - 1 : eol).split(",")
+          for (let i = 0; i < fields.length; i++) {
+            const f = fields[i] as string
+            if (f.length === 0 || (f.length === 2 && f === "\\N")) fields[i] = null
+          }
+          pos = eol + 1
+          this.records++
+          this.onRecord(fields, this.records)
+          continue
+        }
+      } else if (!final) {
+        return start
+      }
+      // A fresh array per record: cheaper than truncating and regrowing a shared one.
+      const fields: Array<string | null> = []
       for (;;) {
         let c = pos < len ? buf.charCodeAt(pos) : -1
         if (c === QUOTE) {
@@ -108,8 +130,12 @@ export class CsvParser {
           let i = pos
           while (i < len) {
             c = buf.charCodeAt(i)
-            if (c === COMMA || c === LF || c === CR || c === QUOTE) break
-            i++
+            // Every special character is <= 44 (`,`): one comparison for most characters.
+            if (c > COMMA || (c !== COMMA && c !== LF && c !== CR && c !== QUOTE)) {
+              i++
+              continue
+            }
+            break
           }
           if (i >= len) {
             if (!final) return start
