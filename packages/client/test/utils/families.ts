@@ -6,6 +6,7 @@ import { Emulator } from "@effect-domo/emulator"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as Accounts from "../../src/Accounts.js"
 import * as ActivityLog from "../../src/ActivityLog.js"
 import * as Domo from "../../src/Domo.js"
@@ -28,23 +29,49 @@ export const services = Layer.mergeAll(
   DomoDirectory.layer.pipe(Layer.provideMerge(Layer.merge(Users.layer, Groups.layer)))
 )
 
-/** a `DomoConfig` for the emulator's demo client, asking for `scopes` (default: all the client has) */
-export const configFor = (scopes?: ReadonlyArray<DomoScope.DomoScope>) =>
+/** another OAuth client of the emulator (a different user) */
+export interface Credentials {
+  readonly clientId: string
+  readonly clientSecret: string
+}
+
+/** a `DomoConfig` for the emulator's demo client (or `as`), asking for `scopes` (default: all the client has) */
+export const configFor = (scopes?: ReadonlyArray<DomoScope.DomoScope>, as?: Credentials) =>
   Layer.unwrapEffect(Effect.map(Emulator.Emulator, (emulator) =>
     DomoConfig.layer({
       apiHost: emulator.url,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
+      clientId: as?.clientId ?? emulator.clientId,
+      clientSecret: as === undefined ? emulator.clientSecret : Redacted.make(as.clientSecret),
       scopes
     })))
 
 /** the client (services + Domo.layer), needing the `Emulator` */
-export const clientFor = (scopes?: ReadonlyArray<DomoScope.DomoScope>) =>
+export const clientFor = (scopes?: ReadonlyArray<DomoScope.DomoScope>, as?: Credentials) =>
   services.pipe(
     Layer.provideMerge(Domo.layer),
-    Layer.provide(configFor(scopes)),
+    Layer.provide(configFor(scopes, as)),
     Layer.provide(NodeHttpClient.layerUndici)
   )
+
+/** registers another client of the emulator, with its own user, granted every scope */
+export const registerClient = (userId: number, userName: string) =>
+  Effect.gen(function*() {
+    const emulator = yield* Emulator.Emulator
+    const credentials: Credentials = { clientId: `client-${userId}`, clientSecret: `secret-${userId}-0123456789abcdef` }
+    yield* Effect.orDie(emulator.registerClient({
+      ...credentials,
+      scopes: ["data", "user", "dashboard", "account", "audit", "workflow"],
+      userId,
+      userName,
+      role: "Admin",
+      customer: emulator.customer
+    }))
+    return credentials
+  })
+
+/** runs `effect` as another client of the same emulator */
+export const as = (credentials: Credentials) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.provide(effect, clientFor(undefined, credentials))
 
 /** an emulator and a client of its demo client with every scope */
 export const testLayer = (options?: Emulator.EmulatorOptions) =>
