@@ -5,8 +5,8 @@
  * URL (`https://public.domo.com/embed/pages/{embedId}`).
  *
  * Scope: Domo does not document which scope these endpoints need; its embed samples request
- * `data user dashboard`. Without an accepted scope Domo answers 403, which fails as
- * `DomoError.ForbiddenError`.
+ * `data user dashboard`, and the emulator accepts a token with `data` or `dashboard`. Without an
+ * accepted scope the answer is 403, which fails as `DomoError.ForbiddenError`.
  *
  * The token grants access to content: it is returned `Redacted` so it never lands in a log.
  *

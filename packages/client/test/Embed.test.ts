@@ -1,0 +1,89 @@
+import { describe, expect, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Util from "node:util"
+import { Embed } from "../src/Embed.js"
+import * as EmbedModels from "../src/EmbedModels.js"
+import { routeCount, testLayer, withScopes } from "./utils/families.js"
+
+const claimsOf = (token: Redacted.Redacted<string>) => {
+  const payload = Redacted.value(token).split(".")[1]!
+  return Schema.decodeUnknownSync(EmbedModels.EmbedTokenClaims)(
+    JSON.parse(Buffer.from(payload, "base64url").toString("utf8"))
+  )
+}
+
+const request: EmbedModels.EmbedTokenRequest = {
+  sessionLength: 90,
+  authorizations: [
+    {
+      token: "a1B2c",
+      permissions: ["READ", "FILTER", "EXPORT"],
+      filters: [
+        { column: "Region", operator: "IN", values: ["West", "North"] },
+        { column: "Amount", operator: "GREAT_THAN_EQUALS_TO", values: ["100"], datasourceId: "ds-1" }
+      ],
+      sqlFilters: [{ sqlFilter: "`Region` = 'West'", datasourceIds: ["ds-1"] }]
+    }
+  ]
+}
+
+describe("Embed against the emulator", () => {
+  layer(testLayer({ seed: 14 }))((it) => {
+    it.effect("card and story tokens carry the session length and the authorizations", () =>
+      Effect.gen(function*() {
+        const embed = yield* Embed
+        const card = yield* embed.cardToken(request)
+        const cardClaims = claimsOf(card.authentication)
+        expect(cardClaims.kind).toBe("card")
+        expect(cardClaims.sessionLength).toBe(90)
+        expect(cardClaims.exp - cardClaims.iat).toBe(90 * 60)
+        expect(cardClaims.authorizations).toEqual(request.authorizations)
+
+        const story = yield* embed.storyToken({ authorizations: [{ token: "Zz9Yy", permissions: ["READ"] }] })
+        const storyClaims = claimsOf(story.authentication)
+        expect(storyClaims.kind).toBe("story")
+        expect(storyClaims.authorizations[0]?.token).toBe("Zz9Yy")
+
+        expect(claimsOf((yield* embed.token("story", request)).authentication).kind).toBe("story")
+      }))
+
+    it.effect("the token is Redacted: it never prints", () =>
+      Effect.gen(function*() {
+        const token = yield* (yield* Embed).cardToken(request)
+        const raw = Redacted.value(token.authentication)
+        expect(raw.split(".").length).toBe(3)
+        for (const rendering of [String(token.authentication), JSON.stringify(token), Util.inspect(token)]) {
+          expect(rendering).not.toContain(raw)
+        }
+      }))
+
+    it.effect("bad requests: caught before sending when the schema can tell, else Domo's 400", () =>
+      Effect.gen(function*() {
+        const embed = yield* Embed
+        const before = yield* routeCount("POST /v1/cards/embed/auth")
+        const zero = yield* Effect.flip(embed.cardToken({ ...request, sessionLength: 0 }))
+        expect(zero._tag).toBe("BadRequestError")
+        expect(zero.message).toContain("sessionLength")
+        expect(yield* routeCount("POST /v1/cards/embed/auth")).toBe(before)
+
+        const longId = yield* Effect.flip(
+          embed.cardToken({ authorizations: [{ token: "too-long-id", permissions: ["READ"] }] })
+        )
+        expect(longId._tag).toBe("BadRequestError")
+        expect(longId._tag === "BadRequestError" && longId.status).toBe(400)
+        const tooLong = yield* Effect.flip(embed.cardToken({ ...request, sessionLength: 100_000 }))
+        expect(tooLong._tag === "BadRequestError" && tooLong.status).toBe(400)
+      }))
+
+    it.effect("a token without an accepted scope gets ForbiddenError", () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flatMap(Embed, (embed) => Effect.flip(embed.cardToken(request))).pipe(
+          withScopes(["user"])
+        )
+        expect(error._tag).toBe("ForbiddenError")
+        expect(error._tag === "ForbiddenError" && error.status).toBe(403)
+      }))
+  })
+})
