@@ -29,11 +29,14 @@ import type { Fault } from "./Faults.js"
 import { Faults, maintenancePage } from "./Faults.js"
 import * as RequestLog from "./RequestLog.js"
 import type { RouteFamily } from "./RouteFamily.js"
+import * as accounts from "./routes/accounts.js"
 import * as audit from "./routes/audit.js"
 import * as datasets from "./routes/datasets.js"
 import * as embed from "./routes/embed.js"
 import * as groups from "./routes/groups.js"
 import * as oauth from "./routes/oauth.js"
+import * as pages from "./routes/pages.js"
+import * as projects from "./routes/projects.js"
 import * as simple from "./routes/simple.js"
 import * as streams from "./routes/streams.js"
 import * as users from "./routes/users.js"
@@ -51,7 +54,10 @@ export const families: ReadonlyArray<RouteFamily> = [
   streams.family,
   users.family,
   groups.family,
+  pages.family,
+  accounts.family,
   audit.family,
+  projects.family,
   embed.family
 ]
 
