@@ -176,6 +176,8 @@ export const make = (options: {
 
       let target = url
       let current = request
+      // the URL string sent (its query is kept as written; `current.urlParams` are added by the transport)
+      let attemptUrl = url.toString()
       let retries = 0
       let replayed = false
       let redirects = 0
@@ -183,7 +185,7 @@ export const make = (options: {
         // B5: the bearer token only ever goes to apiHost's origin
         const authenticated = target.origin === apiHost
         const token: AccessToken | undefined = authenticated ? yield* auth.token : undefined
-        let attempt = HttpClientRequest.setUrl(current, target.toString())
+        let attempt = HttpClientRequest.setUrl(current, attemptUrl)
         if (token !== undefined) {
           attempt = HttpClientRequest.setHeader(attempt, "authorization", `Bearer ${Redacted.value(token.value)}`)
         }
@@ -213,7 +215,9 @@ export const make = (options: {
             if (location !== undefined && redirects < MAX_REDIRECTS && (method === "GET" || method === "HEAD")) {
               redirects++
               target = new URL(location, target)
-              current = HttpClientRequest.setUrl(request, target.toString())
+              // the Location is complete: its query replaces the original parameters
+              current = HttpClientRequest.setUrl(request, target)
+              attemptUrl = current.url
               continue
             }
             return yield* new DomoError.BadRequestError({ method, path, status, detail: "unexpected redirect" })

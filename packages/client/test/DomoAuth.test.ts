@@ -243,25 +243,54 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
       expect(error).toMatchObject({ scopes: ["audit"], status: 400 })
     }))
 
-  it.scoped("A8: renewals returning the same token do not cause a renewal per call", () =>
+  it.scoped("A8: near-expiry tokens (expires_in below M) do not cause a renewal per call", () =>
     Effect.gen(function*() {
-      const { client, server, state } = yield* setup({ expiresIn: 1000 })
+      // 20 s tokens with M = 60 s: a fixed margin would make every token "too old" on arrival
+      const { client, state } = yield* setup({ expiresIn: 20 })
+      for (let i = 0; i < 200; i++) {
+        yield* client.get("/v1/a")
+        yield* TestClock.adjust("50 millis")
+      }
+      expect(state.apiCalls).toHaveLength(200)
+      expect(state.tokenCalls).toHaveLength(1)
+    }))
+
+  it.scoped("A8: a renewal that returns the same token is not a renewal: reported, backed off, never per call", () =>
+    Effect.gen(function*() {
+      const { auth, client, server, state } = yield* setup({ expiresIn: 1000 })
+      const failures = yield* Ref.make<Array<string>>([])
+      yield* auth.events.pipe(
+        Stream.runForEach((e) =>
+          e._tag === "RenewalFailed" && e.error._tag === "TokenEndpointUnavailableError"
+            ? Ref.update(
+              failures,
+              (xs) => [...xs, e.error._tag === "TokenEndpointUnavailableError" ? e.error.reason : ""]
+            )
+            : Effect.void
+        ),
+        Effect.forkScoped
+      )
       yield* client.get("/v1/a")
       const first = state.issued[0]!
-      // from now on the endpoint hands back the same token with its remaining life (a caching server)
-      const sameToken = (s: TestDomoServer.ServerState): TestDomoServer.Reply => {
-        const remaining = Math.floor(((s.valid.get(first) ?? 0) - Date.now()) / 1000)
+      // from now on the endpoint hands back the same token with its remaining life (a caching
+      // server), measured on the test's clock
+      const clock = yield* Effect.clock
+      const sameToken = (): TestDomoServer.Reply => {
+        const remaining = Math.floor((1_000_000 - clock.unsafeCurrentTimeMillis()) / 1000)
         return { status: 200, body: { access_token: first, expires_in: Math.max(1, remaining), token_type: "bearer" } }
       }
       server.scriptToken(...Array.from({ length: 500 }, () => sameToken))
       let calls = 0
-      for (let t = 0; t < 1_200_000; t += 5_000) {
+      for (let t = 700_000; t < 935_000; t += 1_000) {
         yield* advanceTo(t)
-        yield* Effect.exit(client.get("/v1/a"))
+        yield* client.get("/v1/a")
         calls++
       }
-      expect(calls).toBe(240)
-      expect(state.tokenCalls.length).toBeLessThan(80)
+      expect(calls).toBe(235)
+      expect(yield* Ref.get(failures)).toContain("stale-token")
+      // background attempts back off (≤ 30 s apart after a few): far fewer than the calls
+      expect(state.tokenCalls.length).toBeLessThan(30)
+      expect(state.apiCalls.every((c) => c.authorization === `Bearer ${first}`)).toBe(true)
     }))
 
   it.scoped("A9: a malformed token response names the bad field and never includes the body", () =>

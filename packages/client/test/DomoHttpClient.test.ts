@@ -221,11 +221,15 @@ describe("DomoHttpClient auth on the request path (B)", () => {
     Effect.gen(function*() {
       const { client, server, state } = yield* setup()
       const other = yield* setup()
-      server.script("/v1/here", { status: 302, headers: { location: "/v1/there" } })
+      server.script("/v1/here", { status: 302, headers: { location: "/v1/there?page=2" } })
       server.script("/v1/away", { status: 307, headers: { location: `${other.server.url}/v1/elsewhere` } })
-      const here = yield* client.get("/v1/here")
+      const here = yield* client.get("/v1/here", { urlParams: { page: 1 } })
       expect(yield* bodyText(here)).toContain("/v1/there")
-      expect(state.apiCalls.at(-1)).toMatchObject({ path: "/v1/there", authorization: `Bearer ${state.issued[0]}` })
+      expect(state.apiCalls.at(-1)).toMatchObject({
+        path: "/v1/there",
+        query: "?page=2",
+        authorization: `Bearer ${state.issued[0]}`
+      })
       const away = yield* Effect.exit(client.get("/v1/away"))
       record(away)
       expect(other.state.apiCalls).toHaveLength(1)
