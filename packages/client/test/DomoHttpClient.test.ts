@@ -2,16 +2,21 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as DomoHttpClient from "../src/DomoHttpClient.js"
+import * as DomoNode from "../src/DomoNode.js"
 import { driveUntilDone } from "./utils/helpers.js"
+import * as LeakScanner from "./utils/LeakScanner.js"
 import { installLeakScanner, record } from "./utils/LeakScanner.js"
 import { setup } from "./utils/setup.js"
-import type * as TestDomoServer from "./utils/TestDomoServer.js"
+import * as TestDomoServer from "./utils/TestDomoServer.js"
 import { errorReply } from "./utils/TestDomoServer.js"
 
 installLeakScanner()
@@ -234,5 +239,26 @@ describe("DomoHttpClient auth on the request path (B)", () => {
       record(away)
       expect(other.state.apiCalls).toHaveLength(1)
       expect(other.state.apiCalls[0]!.authorization).toBeUndefined()
+    }))
+})
+
+describe("DomoNode.layer", () => {
+  it.scoped("reads DOMO_* from the ConfigProvider and calls over undici", () =>
+    Effect.gen(function*() {
+      yield* LeakScanner.observe
+      const server = yield* TestDomoServer.make()
+      const env = new Map([
+        ["DOMO_CLIENT_ID", server.state.clientId],
+        ["DOMO_CLIENT_SECRET", server.state.clientSecret],
+        ["DOMO_API_HOST", server.url],
+        ["DOMO_SCOPES", "data,user"]
+      ])
+      const context = yield* Layer.build(DomoNode.layer).pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(env))
+      )
+      const client = Context.get(context, DomoHttpClient.DomoHttpClient)
+      const body = yield* client.get("/v1/datasets").pipe(Effect.flatMap(DomoHttpClient.schemaBodyJson(Ok)))
+      expect(body.path).toBe("/v1/datasets")
+      expect(new URLSearchParams(server.state.tokenCalls[0]!.query).get("scope")).toBe("data user")
     }))
 })
