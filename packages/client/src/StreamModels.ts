@@ -152,7 +152,8 @@ export type Stream = typeof Stream.Type
 export const CreateStream = Schema.Struct({
   dataSet: CreateDataSet,
   updateMethod: UpdateMethod,
-  keyColumnNames: Schema.optional(Schema.Array(Schema.String))
+  // SDKs that serialize every field send `null` for "no key columns"
+  keyColumnNames: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
 })
 
 /**
@@ -163,14 +164,14 @@ export type CreateStream = typeof CreateStream.Type
 
 /**
  * The body of `PATCH /v1/streams/{id}`: only Stream metadata is updatable (the Java SDK also
- * sends the DataSet; it is ignored).
+ * sends the DataSet; it is ignored). `null` fields decode as absent.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const UpdateStream = Schema.Struct({
-  updateMethod: Schema.optional(UpdateMethod),
-  keyColumnNames: Schema.optional(Schema.Array(Schema.String))
+  updateMethod: Schema.optionalWith(UpdateMethod, { nullable: true }),
+  keyColumnNames: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
 })
 
 /**

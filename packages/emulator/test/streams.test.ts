@@ -129,6 +129,12 @@ layer(testLayer())("Streams", (it) => {
       const byQuery = yield* call("PATCH", `/v1/streams/${stream.id}?updateMethod=APPEND`)
       expect(byQuery.status).toBe(200)
       expect(decodeStream(yield* byQuery.json).updateMethod).toBe("APPEND")
+      // the Java SDK sends its whole StreamRequest: the DataSet is ignored, nulls mean absent
+      const java = yield* callJson("PATCH", `/v1/streams/${stream.id}`, {
+        json: { dataSet: { name: "ignored", schema: { columns: [] } }, updateMethod: "REPLACE", keyColumnNames: null }
+      })
+      expect(java.status).toBe(200)
+      expect(decodeStream(java.body)).toMatchObject({ updateMethod: "REPLACE", dataSet: { name: "Updatable" } })
       const bad = yield* callJson("PATCH", `/v1/streams/${stream.id}`, { json: { updateMethod: "NOPE" } })
       expect(bad.status).toBe(400)
       const deleted = yield* call("DELETE", `/v1/streams/${stream.id}`)
