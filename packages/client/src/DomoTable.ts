@@ -656,3 +656,51 @@ export const textSchema = <T extends DomoTable.Any>(
   }
   return Schema.Struct(fields) as unknown as Schema.Schema<Row<T>, { readonly [x: string]: string | null }>
 }
+
+/**
+ * Decodes the rows of a query result (`POST /v1/datasets/query/execute/{id}`: arrays of JSON
+ * scalars, columns named in `columns`) into typed rows, by column name. Numbers arrive as JSON
+ * numbers (a DECIMAL beyond double precision has already lost digits on Domo's side), DATETIME as
+ * `YYYY-MM-DDTHH:MM:SS` (UTC). `row` in an error is 1-based over the result rows.
+ *
+ * @since 0.1.0
+ * @category query
+ */
+export const decodeQueryRows = <T extends DomoTable.Any>(
+  table: T,
+  result: { readonly columns: ReadonlyArray<string>; readonly rows: ReadonlyArray<ReadonlyArray<unknown>> }
+): Either.Either<Array<Row<T>>, CsvDecodeError> => {
+  const fail = (row: number, column: string | undefined, value: string | undefined, reason: string) =>
+    Either.left(new CsvDecodeError({ table: table.name, row, column, value, reason }))
+  const index: Array<number> = []
+  for (const c of table.columns) {
+    const at = result.columns.indexOf(c.name)
+    if (at === -1) return fail(0, c.name, undefined, `the result has no column "${c.name}"`)
+    index.push(at)
+  }
+  const out: Array<Row<T>> = []
+  for (let r = 0; r < result.rows.length; r++) {
+    const cells = result.rows[r]
+    const row: Record<string, unknown> = {}
+    for (let i = 0; i < table.columns.length; i++) {
+      const c = table.columns[i]
+      const cell = cells[index[i]]
+      if (cell === null || cell === undefined || (cell === "" && c.type !== "STRING")) {
+        if (!c.nullable) return fail(r + 1, c.name, "", "an empty (null) value in a non-nullable column")
+        row[c.name] = null
+        continue
+      }
+      const text = typeof cell === "string" ? cell : typeof cell === "number" || typeof cell === "boolean"
+        ? String(cell)
+        : JSON.stringify(cell)
+      try {
+        row[c.name] = table.fields[c.name].fromText(text)
+      } catch (error) {
+        if (error instanceof Codecs.ValueError) return fail(r + 1, c.name, text, error.reason)
+        throw error
+      }
+    }
+    out.push(row as Row<T>)
+  }
+  return Either.right(out)
+}

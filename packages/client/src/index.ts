@@ -129,3 +129,7 @@ export * as Streams from "./Streams.js"
  * @since 0.1.0
  */
 export * as StreamUpload from "./StreamUpload.js"
+/**
+ * @since 0.1.0
+ */
+export * as Datasets from "./Datasets.js"
