@@ -18,7 +18,7 @@ import { badRequest } from "../DomoError.js"
 import { json, paging } from "../internal/kit.js"
 import * as RouteFamily from "../RouteFamily.js"
 
-const epochParam = (query: URLSearchParams, name: string, required: boolean) =>
+const intQuery = (query: URLSearchParams, name: string, required: boolean, expected: string) =>
   Effect.gen(function*() {
     const raw = query.get(name)
     if (raw === null || raw.trim() === "") {
@@ -26,7 +26,7 @@ const epochParam = (query: URLSearchParams, name: string, required: boolean) =>
     }
     const value = Number(raw)
     if (!Number.isSafeInteger(value) || value < 0) {
-      return yield* badRequest(`Invalid value '${raw}' for parameter '${name}': expected epoch milliseconds`)
+      return yield* badRequest(`Invalid value '${raw}' for parameter '${name}': expected ${expected}`)
     }
     return value
   })
@@ -34,12 +34,12 @@ const epochParam = (query: URLSearchParams, name: string, required: boolean) =>
 const list = Effect.gen(function*() {
   yield* requireScope("audit")
   const query = yield* RouteFamily.query
-  const start = yield* epochParam(query, "start", true)
-  const end = yield* epochParam(query, "end", false)
+  const start = yield* intQuery(query, "start", true, "epoch milliseconds")
+  const end = yield* intQuery(query, "end", false, "epoch milliseconds")
   if (end !== undefined && start !== undefined && end < start) {
     return yield* badRequest("Parameter 'end' must not be before 'start'")
   }
-  const user = yield* epochParam(query, "user", false)
+  const user = yield* intQuery(query, "user", false, "a user id")
   const { limit, offset } = yield* paging(50, 1000)
   const entries = yield* Activity.list({ start: start!, end, userId: user, limit, offset })
   return yield* json(
