@@ -1,6 +1,9 @@
-import { expect, layer } from "@effect/vitest"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Zlib from "node:zlib"
+import { Emulator } from "../src/Emulator.js"
+import * as EmulatorModule from "../src/Emulator.js"
 import { call, callJson, testLayer, token } from "./helpers.js"
 import {
   createExecution,
@@ -392,5 +395,38 @@ layer(testLayer())("Streams", (it) => {
       expect((yield* callJson("GET", `/v1/streams/${stream.id}`, { token: userOnly })).status).toBe(403)
       expect((yield* callJson("POST", `/v1/streams/${stream.id}/executions`, { token: userOnly })).status).toBe(403)
       expect((yield* callJson("GET", "/v1/streams", { token: "nope.nope.nope" })).status).toBe(401)
+    }))
+})
+
+describe("Streams on a data file", () => {
+  it.effect("pending parts survive a restart; the commit after it has them all; activity is recorded", () =>
+    Effect.gen(function*() {
+      const dataFile = EmulatorModule.tempDataFile("streams")
+      const run = <A, E>(effect: Effect.Effect<A, E, Emulator | HttpClient.HttpClient>) =>
+        Effect.provide(effect, testLayer({ dataFile, seed: 1 }))
+      const { executionId, stream } = yield* run(Effect.gen(function*() {
+        const bearer = yield* token()
+        const stream = yield* createStream("Durable")
+        const execution = yield* createExecution(stream.id)
+        yield* upload(stream.id, execution.id, 1, "a,1\n", bearer)
+        yield* upload(stream.id, execution.id, 2, "b,2\n", bearer)
+        return { executionId: execution.id, stream }
+      }))
+      const { activity, committed, rows } = yield* run(Effect.gen(function*() {
+        const committed = decodeExecution((yield* commit(stream.id, executionId)).body)
+        const rows = (yield* query(stream.dataSet.id, "SELECT Friend, Age, _BATCH_ID_ FROM table")).rows
+        const emulator = yield* Emulator
+        const activity = yield* emulator.sql<{ action_type: string; object_type: string }>`
+          SELECT action_type, object_type FROM activity_log ORDER BY id`
+        return { activity, committed, rows }
+      }))
+      expect(committed).toMatchObject({ currentState: "SUCCESS", rows: 2 })
+      expect(rows).toEqual([["a", 1, executionId], ["b", 2, executionId]])
+      expect(activity.map((a) => `${a.action_type} ${a.object_type}`)).toEqual([
+        "CREATED DATA_SOURCE",
+        "CREATED STREAM",
+        "CREATED STREAM_EXECUTION",
+        "IMPORTED DATA_SOURCE"
+      ])
     }))
 })
