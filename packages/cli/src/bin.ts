@@ -2,10 +2,10 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Effect from "effect/Effect"
-import { run } from "./Cli.js"
+import { main } from "./Cli.js"
 
-run(process.argv).pipe(
+main(process.argv).pipe(
   Effect.provide(NodeContext.layer),
-  // @effect/cli prints validation errors itself; avoid a second raw report (exit code stays 1)
+  // `main` reports every failure itself (one line, an exit code per kind): no second raw report
   NodeRuntime.runMain({ disableErrorReporting: true })
 )
