@@ -1,5 +1,5 @@
 // Validates emulator answers against Domo's own OpenAPI files in ../shared/domo-openapi/.
-import Ajv from "ajv"
+import { Ajv } from "ajv"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Yaml from "yaml"
