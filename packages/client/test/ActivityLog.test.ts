@@ -4,8 +4,9 @@ import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { ActivityLog } from "../src/ActivityLog.js"
+import type * as GroupModels from "../src/GroupModels.js"
 import { Groups } from "../src/Groups.js"
-import { as, registerClient, routeCount, testLayer, withScopes } from "./utils/families.js"
+import { as, registerClient, requestTotal, routeCount, testLayer, withScopes } from "./utils/families.js"
 
 let n = 0
 const unique = (prefix: string) => `${prefix} ${Date.now()} ${++n}`
@@ -21,7 +22,7 @@ describe("ActivityLog against the emulator", () => {
         const groups = yield* Groups
         const start = new Date(Date.now() - 1000)
         const names = [unique("Audit A"), unique("Audit B"), unique("Audit C")]
-        const created = []
+        const created: Array<GroupModels.Group> = []
         for (const name of names) created.push(yield* groups.create({ name }))
         const entries = yield* collect(log.entries({ start, end: Date.now() + 1000 }))
         for (const group of created) {
@@ -84,7 +85,7 @@ describe("ActivityLog against the emulator", () => {
     it.effect("invalid instants fail with BadRequestError before any call", () =>
       Effect.gen(function*() {
         const log = yield* ActivityLog
-        const before = yield* routeCount("GET /v1/audit")
+        const before = yield* requestTotal
         const reversed = yield* Effect.flip(Stream.runCollect(log.entries({ start: 2000, end: 1000 })))
         expect(reversed._tag).toBe("BadRequestError")
         expect(reversed.message).toContain("end is before start")
@@ -92,7 +93,7 @@ describe("ActivityLog against the emulator", () => {
         expect(invalid._tag).toBe("BadRequestError")
         const badUser = yield* Effect.flip(Stream.runCollect(log.entries({ start: 0, userId: -1 })))
         expect(badUser._tag).toBe("BadRequestError")
-        expect(yield* routeCount("GET /v1/audit")).toBe(before)
+        expect(yield* requestTotal).toBe(before)
       }))
 
     it.effect("a token without the audit scope gets ForbiddenError", () =>

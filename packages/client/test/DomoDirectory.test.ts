@@ -102,7 +102,7 @@ describe("DomoDirectory against the emulator", () => {
         const writes = () =>
           Effect.zipWith(
             routeCount("POST /v1/datasets/:id/policies"),
-            routeCount("PUT /v1/datasets/:id/policies/:policyId"),
+            routeCount("PUT /v1/datasets/:id/policies/:id"),
             (a, b) => a + b
           )
         const before = yield* writes()

@@ -5,7 +5,7 @@ import * as Schema from "effect/Schema"
 import * as Util from "node:util"
 import { Embed } from "../src/Embed.js"
 import * as EmbedModels from "../src/EmbedModels.js"
-import { routeCount, testLayer, withScopes } from "./utils/families.js"
+import { requestTotal, testLayer, withScopes } from "./utils/families.js"
 
 const claimsOf = (token: Redacted.Redacted<string>) => {
   const payload = Redacted.value(token).split(".")[1]!
@@ -62,11 +62,11 @@ describe("Embed against the emulator", () => {
     it.effect("bad requests: caught before sending when the schema can tell, else Domo's 400", () =>
       Effect.gen(function*() {
         const embed = yield* Embed
-        const before = yield* routeCount("POST /v1/cards/embed/auth")
+        const before = yield* requestTotal
         const zero = yield* Effect.flip(embed.cardToken({ ...request, sessionLength: 0 }))
         expect(zero._tag).toBe("BadRequestError")
         expect(zero.message).toContain("sessionLength")
-        expect(yield* routeCount("POST /v1/cards/embed/auth")).toBe(before)
+        expect(yield* requestTotal).toBe(before)
 
         const longId = yield* Effect.flip(
           embed.cardToken({ authorizations: [{ token: "too-long-id", permissions: ["READ"] }] })

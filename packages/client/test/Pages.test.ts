@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import type * as PageModels from "../src/PageModels.js"
 import { Pages } from "../src/Pages.js"
-import { routeCount, testLayer, withScopes } from "./utils/families.js"
+import { requestTotal, routeCount, testLayer, withScopes } from "./utils/families.js"
 
 let n = 0
 const unique = (prefix: string) => `${prefix} ${Date.now()} ${++n}`
@@ -102,11 +102,11 @@ describe("Pages against the emulator", () => {
     it.effect("bad input is typed: rejected ids before sending, Domo's 400 for a cycle", () =>
       Effect.gen(function*() {
         const pages = yield* Pages
-        const before = yield* routeCount("GET /v1/pages/:id")
+        const before = yield* requestTotal
         expect((yield* Effect.flip(pages.get(-5)))._tag).toBe("BadRequestError")
         expect((yield* Effect.flip(pages.collections(Number.POSITIVE_INFINITY)))._tag).toBe("BadRequestError")
         expect((yield* Effect.flip(pages.deleteCollection(1, 0.5)))._tag).toBe("BadRequestError")
-        expect(yield* routeCount("GET /v1/pages/:id")).toBe(before)
+        expect(yield* requestTotal).toBe(before)
 
         const parent = yield* pages.create({ name: unique("Loop") })
         const child = yield* pages.create({ name: unique("Loop child"), parentId: parent.id })

@@ -5,12 +5,36 @@
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
 import * as Stream from "effect/Stream"
 import * as DomoError from "../DomoError.js"
 import * as ProjectModels from "../ProjectModels.js"
 import type { ListOptions, NewAttachment, TaskRef } from "../Projects.js"
 import * as Call from "./call.js"
 import * as Paging from "./paging.js"
+
+const quote = (value: string) => value.replace(/["\\\r\n]/g, (c) => encodeURIComponent(c))
+
+/**
+ * A `multipart/form-data` body with one field, `file`, built by hand: the same bytes on every
+ * transport (undici 7 cannot send Node 20's global `FormData` blobs), and replayable.
+ *
+ * @internal
+ */
+export const multipart = (boundary: string, file: NewAttachment): Uint8Array => {
+  const encoder = new TextEncoder()
+  const head = encoder.encode(
+    `--${boundary}\r\n` +
+      `Content-Disposition: form-data; name="file"; filename="${quote(file.fileName)}"\r\n` +
+      `Content-Type: ${file.mimeType ?? "application/octet-stream"}\r\n\r\n`
+  )
+  const tail = encoder.encode(`\r\n--${boundary}--\r\n`)
+  const body = new Uint8Array(head.length + file.data.length + tail.length)
+  body.set(head, 0)
+  body.set(file.data, head.length)
+  body.set(tail, head.length + file.data.length)
+  return body
+}
 
 /** @internal */
 export interface Options {
@@ -103,13 +127,14 @@ export const make = ({ client, listPath, maxPageSize, projectPath }: Options) =>
     if (file.fileName.trim() === "") {
       return yield* Call.invalidInput("POST", `${path}/attachments`, "fileName must not be empty")
     }
-    const form = new FormData()
-    form.append(
-      "file",
-      new Blob([new Uint8Array(file.data)], { type: file.mimeType ?? "application/octet-stream" }),
-      file.fileName
+    if (file.mimeType !== undefined && /[\r\n]/.test(file.mimeType)) {
+      return yield* Call.invalidInput("POST", `${path}/attachments`, "mimeType must be a single line")
+    }
+    const boundary = `----effect-domo-${(yield* Random.nextInt).toString(16)}${(yield* Random.nextInt).toString(16)}`
+    const body = multipart(boundary, file)
+    const request = HttpClientRequest.post(`${path}/attachments`).pipe(
+      HttpClientRequest.bodyUint8Array(body, `multipart/form-data; boundary=${boundary}`)
     )
-    const request = HttpClientRequest.post(`${path}/attachments`).pipe(HttpClientRequest.bodyFormData(form))
     return yield* Call.executeJson(client, request, ProjectModels.Attachment)
   })
 

@@ -87,3 +87,9 @@ export const routeCount = (route: string) =>
     Effect.flatMap(Emulator.Emulator, (emulator) => emulator.requestLog.counters),
     (counters) => counters.perRoute[route] ?? 0
   )
+
+/** every call the emulator has seen (token requests included): proves that nothing was sent */
+export const requestTotal = Effect.map(
+  Effect.flatMap(Emulator.Emulator, (emulator) => emulator.requestLog.counters),
+  (counters) => counters.total
+)
