@@ -359,7 +359,7 @@ export const importCsv = <E>(
     const expected = columns.length - fixed.length
     yield* createTable(staging, columns)
     const width = Math.max(columns.length, 1)
-    const batchRows = Math.max(1, Math.min(500, Math.floor(30_000 / width)))
+    const batchRows = Math.max(1, Math.min(4000, Math.floor(32_000 / width)))
     const insertPrefix = `INSERT INTO ${quoteId(staging)} VALUES `
     const placeholder = `(${Array.from({ length: width }, () => "?").join(",")})`
     let count = 0
@@ -459,7 +459,7 @@ export const importCsv = <E>(
     return { rows: count }
   })
 
-const PAGE = 2000
+const PAGE = 5000
 
 /**
  * The DataSet's rows as CSV bytes, read page by page (constant memory), optionally with a

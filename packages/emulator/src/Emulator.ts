@@ -205,10 +205,16 @@ const start = (options: EmulatorOptions) =>
       ? undefined
       : yield* Tls.make(typeof options.tls === "object" ? options.tls.caFile : undefined)
     const host = options.host ?? "127.0.0.1"
-    const server = yield* NodeHttpServer.make(
-      () => tls === undefined ? Http.createServer() : Https.createServer({ key: tls.key, cert: tls.cert }),
-      { port: options.port ?? 0, host }
-    )
+    const nodeServer: Http.Server = tls === undefined
+      ? Http.createServer()
+      : Https.createServer({ key: tls.key, cert: tls.cert })
+    // Keep idle connections longer than clients do (undici: 4 s), as load balancers in front of
+    // real APIs do, so a client never reuses a socket the server is closing at that moment.
+    nodeServer.keepAliveTimeout = 65_000
+    nodeServer.headersTimeout = 66_000
+    const server = yield* NodeHttpServer.make(() => nodeServer, { port: options.port ?? 0, host })
+    // runs before the server's own close: open keep-alive connections must not hold the stop
+    yield* Effect.addFinalizer(() => Effect.sync(() => nodeServer.closeAllConnections()))
     const clock = options.clock === "inherit" ? yield* Effect.clock : Clock.make()
     const app = Server.makeApp({ maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 * 1024 }).pipe(
       Effect.provide(sqlContext),
