@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Domo, DomoConfig } from "@effect-domo/client"
+import { Accounts, ActivityLog, Datasets, Domo, DomoConfig, Groups, Pages, Streams, Users } from "@effect-domo/client"
 import type { Emulator } from "@effect-domo/emulator"
 import * as Options from "@effect/cli/Options"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -73,7 +73,21 @@ export interface Flags {
  * @since 0.1.0
  * @category models
  */
-export type Services = Layer.Layer.Success<typeof Domo.layer> | DomoConfig.DomoConfig
+export type Services =
+  | Layer.Layer.Success<typeof Domo.layer>
+  | Layer.Layer.Success<typeof apiLayer>
+  | DomoConfig.DomoConfig
+
+// every API family the commands use, over one DomoHttpClient (one token manager)
+const apiLayer = Layer.mergeAll(
+  Datasets.layer,
+  Streams.layer,
+  Users.layer,
+  Groups.layer,
+  Pages.layer,
+  Accounts.layer,
+  ActivityLog.layer
+)
 
 /**
  * Resolves the configuration: each flag given wins over its variable.
@@ -132,7 +146,8 @@ export const emulatorConfig = (
  * @category layers
  */
 export const clientLayer = (config: DomoConfig.Values): Layer.Layer<Services> =>
-  Domo.layer.pipe(
+  apiLayer.pipe(
+    Layer.provideMerge(Domo.layer),
     Layer.provideMerge(Layer.succeed(DomoConfig.DomoConfig, config)),
     Layer.provide(NodeHttpClient.layerUndici)
   )
