@@ -1,4 +1,4 @@
-import { DomoDirectory, Groups, Users } from "@effect-domo/client"
+import { Datasets, DomoDirectory, Groups, Users } from "@effect-domo/client"
 import * as DomoNode from "@effect-domo/client/DomoNode"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Console from "effect/Console"
@@ -37,7 +37,7 @@ const program = Effect.gen(function*() {
 )
 
 const GroupsLive = DomoDirectory.layer.pipe(
-  Layer.provideMerge(Layer.merge(Users.layer, Groups.layer)),
+  Layer.provideMerge(Layer.mergeAll(Users.layer, Groups.layer, Datasets.layer)),
   Layer.provide(DomoNode.layer)
 )
 

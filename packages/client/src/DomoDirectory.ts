@@ -6,23 +6,21 @@
  * Lookups page through `Users.list` / `Groups.list` once and stop as soon as everything asked
  * for is found. E-mails match case-insensitively, group names exactly after trimming, then
  * case-insensitively when no exact match exists. Scopes: `user` for lookups, `user` and `data`
- * for policies; a token without them fails with `DomoError.ForbiddenError`.
+ * for policies (through `Datasets`); a token without them fails with `DomoError.ForbiddenError`.
  *
  * @since 0.1.0
  */
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as DataSetModels from "./DataSetModels.js"
+import type * as DataSetModels from "./DataSetModels.js"
+import { Datasets } from "./Datasets.js"
 import type * as DomoError from "./DomoError.js"
-import { DomoHttpClient } from "./DomoHttpClient.js"
 import type * as GroupModels from "./GroupModels.js"
 import { Groups } from "./Groups.js"
-import * as Call from "./internal/call.js"
 import type * as UserModels from "./UserModels.js"
 import { Users } from "./Users.js"
 
@@ -139,16 +137,16 @@ export declare namespace DomoDirectory {
 const normalizeEmail = (email: string) => email.trim().toLowerCase()
 
 /**
- * Builds the service on `Users`, `Groups` and a `DomoHttpClient` (for the DataSet policies).
+ * Builds the service on `Users`, `Groups` and `Datasets` (for the DataSet policies).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<DomoDirectory.Service, never, Users | Groups | DomoHttpClient> = Effect.gen(
+export const make: Effect.Effect<DomoDirectory.Service, never, Users | Groups | Datasets> = Effect.gen(
   function*() {
     const users = yield* Users
     const groups = yield* Groups
-    const client = yield* DomoHttpClient
+    const datasets = yield* Datasets
 
     const usersByEmail = Effect.fn("DomoDirectory.usersByEmail")(function*(emails: Iterable<string>) {
       const wanted = new Set(Array.from(emails, normalizeEmail))
@@ -204,10 +202,9 @@ export const make: Effect.Effect<DomoDirectory.Service, never, Users | Groups | 
 
     const grantPolicy = Effect.fn("DomoDirectory.grantPolicy")(function*(grant: GrantPolicy) {
       yield* Effect.annotateCurrentSpan({ "domo.dataset.id": grant.datasetId })
-      const datasetId = yield* Call.stringId("GET", "/v1/datasets/{id}/policies", "dataset id", grant.datasetId)
+      // the DataSet first: a wrong id fails before the group list is paged through
+      const policies = yield* datasets.listPolicies(grant.datasetId)
       const group = yield* groupByName(grant.groupName)
-      const base = `/v1/datasets/${datasetId}/policies`
-      const policies = yield* Call.executeJson(client, HttpClientRequest.get(base), Schema.Array(DataSetModels.Policy))
       const named = policies.filter((p) => p.name === grant.policyName)
       if (named.length > 1) {
         return yield* new AmbiguousNameError({ kind: "policy", name: grant.policyName, ids: named.map((p) => p.id) })
@@ -215,24 +212,18 @@ export const make: Effect.Effect<DomoDirectory.Service, never, Users | Groups | 
       const existing = named[0]
       if (existing !== undefined) {
         if (existing.groups.includes(group.id)) return existing
-        const request = yield* HttpClientRequest.put(`${base}/${existing.id}`).pipe(
-          Call.jsonBody(DataSetModels.UpdatePolicy, { groups: [...existing.groups, group.id] })
-        )
-        return yield* Call.executeJson(client, request, DataSetModels.Policy)
+        return yield* datasets.updatePolicy(grant.datasetId, existing.id, { groups: [...existing.groups, group.id] })
       }
       if (grant.filters === undefined) {
         return yield* new NameNotFoundError({ kind: "policy", name: grant.policyName })
       }
-      const request = yield* HttpClientRequest.post(base).pipe(
-        Call.jsonBody(DataSetModels.CreatePolicy, {
-          name: grant.policyName,
-          type: "user",
-          filters: grant.filters,
-          users: [],
-          groups: [group.id]
-        })
-      )
-      return yield* Call.executeJson(client, request, DataSetModels.Policy)
+      return yield* datasets.createPolicy(grant.datasetId, {
+        name: grant.policyName,
+        type: "user",
+        filters: grant.filters,
+        users: [],
+        groups: [group.id]
+      })
     })
 
     return DomoDirectory.of({
@@ -247,12 +238,12 @@ export const make: Effect.Effect<DomoDirectory.Service, never, Users | Groups | 
 )
 
 /**
- * The `DomoDirectory` service, needing `Users`, `Groups` and a `DomoHttpClient`.
+ * The `DomoDirectory` service, needing `Users`, `Groups` and `Datasets`.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<DomoDirectory, never, Users | Groups | DomoHttpClient> = Layer.effect(
+export const layer: Layer.Layer<DomoDirectory, never, Users | Groups | Datasets> = Layer.effect(
   DomoDirectory,
   make
 )

@@ -1,6 +1,6 @@
 /**
  * The family services (Users, Groups, Pages, Accounts, ActivityLog, Projects, Embed,
- * DomoDirectory) on `Domo.layer`, pointed at an `Emulator.layer` over loopback with undici.
+ * DomoDirectory, and Datasets which the directory uses) on `Domo.layer`, pointed at an `Emulator.layer` over loopback with undici.
  */
 import { Emulator } from "@effect-domo/emulator"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -9,6 +9,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Accounts from "../../src/Accounts.js"
 import * as ActivityLog from "../../src/ActivityLog.js"
+import * as Datasets from "../../src/Datasets.js"
 import * as Domo from "../../src/Domo.js"
 import * as DomoConfig from "../../src/DomoConfig.js"
 import * as DomoDirectory from "../../src/DomoDirectory.js"
@@ -26,7 +27,7 @@ export const services = Layer.mergeAll(
   Embed.layer,
   Pages.layer,
   Projects.layer,
-  DomoDirectory.layer.pipe(Layer.provideMerge(Layer.merge(Users.layer, Groups.layer)))
+  DomoDirectory.layer.pipe(Layer.provideMerge(Layer.mergeAll(Users.layer, Groups.layer, Datasets.layer)))
 )
 
 /** another OAuth client of the emulator (a different user) */
