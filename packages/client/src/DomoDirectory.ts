@@ -3,8 +3,8 @@
  * by name (Domo's API only looks them up by id), and give a DataSet's PDP policy to a group
  * named in words rather than by id.
  *
- * Lookups page through `Users.list` / `Groups.list` once and stop as soon as everything asked
- * for is found. E-mails match case-insensitively, group names exactly after trimming, then
+ * User lookups page through `Users.list` once and stop as soon as every e-mail asked for is
+ * found; group lookups read the whole group list (a name must match one group only). E-mails match case-insensitively, group names exactly after trimming, then
  * case-insensitively when no exact match exists. Scopes: `user` for lookups, `user` and `data`
  * for policies (through `Datasets`); a token without them fails with `DomoError.ForbiddenError`.
  *
