@@ -15,6 +15,7 @@
  *
  * @since 0.1.0
  */
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -22,8 +23,11 @@ import * as Either from "effect/Either"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as DataSetModels from "./DataSetModels.js"
 import * as DomoError from "./DomoError.js"
+import * as DomoHttpClient from "./DomoHttpClient.js"
 import * as DomoTable from "./DomoTable.js"
+import * as Call from "./internal/call.js"
 import { type Block, blockBytesFor, CsvInputFailure, encodeRows, scanCsv } from "./internal/uploadBlocks.js"
 import type { CompressFailure } from "./internal/uploadParts.js"
 import { intoParts, type Part } from "./internal/uploadParts.js"
@@ -263,6 +267,28 @@ const toBlocks = <E, R>(source: Source<E, R>, blockBytes: number): Stream.Stream
       Stream.mapError((e) => e instanceof CsvInputFailure ? failure("input", e.reason) : e)
     )
 
+/** the columns Domo adds to a stream's DataSet itself: not part of the uploaded CSV */
+const systemColumns: ReadonlySet<string> = new Set(["_BATCH_ID_", "_BATCH_LAST_RUN_"])
+
+/**
+ * The table against the stream's DataSet schema (`GET /v1/datasets/{id}`: the stream's own
+ * answer carries no schema), ignoring the batch columns Domo adds.
+ */
+const checkTable = (streamId: number, table: DomoTable.DomoTable.Any) =>
+  Effect.gen(function*() {
+    const streams = yield* Streams
+    const client = yield* DomoHttpClient.DomoHttpClient
+    const stream = yield* streams.get(streamId)
+    const schema = stream.dataSet.schema ?? (yield* Call.executeJson(
+      client,
+      HttpClientRequest.get(`/v1/datasets/${encodeURIComponent(stream.dataSet.id)}`),
+      DataSetModels.DataSet
+    )).schema
+    if (schema === undefined) return Either.void
+    const columns = schema.columns.filter((c) => !systemColumns.has(c.name))
+    return DomoTable.check(table, { columns }, stream.dataSet.id)
+  })
+
 const isFinished = (execution: StreamModels.Execution): boolean =>
   execution.currentState !== "ACTIVE" || (execution.endedAt !== undefined && execution.endedAt !== null)
 
@@ -299,7 +325,7 @@ export const upload = <E, R>(
   streamId: number,
   source: Source<E, R>,
   options?: Options
-): Effect.Effect<Result, StreamUploadError | E, Streams | R> =>
+): Effect.Effect<Result, StreamUploadError | E, Streams | DomoHttpClient.DomoHttpClient | R> =>
   Effect.gen(function*() {
     const streams = yield* Streams
     const invalid = (reason: string) =>
@@ -314,22 +340,19 @@ export const upload = <E, R>(
     const report = options?.onProgress ?? (() => Effect.void)
 
     if (source._tag === "Rows" && options?.checkSchema !== false) {
-      const stream = yield* streams.get(streamId).pipe(
+      const checked = yield* checkTable(streamId, source.table).pipe(
         Effect.mapError((cause) =>
           new StreamUploadError({ streamId, stage: "execution", reason: describeCause(cause), aborted: false, cause })
         )
       )
-      if (stream.dataSet.schema !== undefined) {
-        const checked = DomoTable.check(source.table, stream.dataSet.schema, stream.dataSet.id)
-        if (Either.isLeft(checked)) {
-          return yield* new StreamUploadError({
-            streamId,
-            stage: "schema",
-            reason: checked.left.message,
-            aborted: false,
-            cause: checked.left
-          })
-        }
+      if (Either.isLeft(checked)) {
+        return yield* new StreamUploadError({
+          streamId,
+          stage: "schema",
+          reason: checked.left.message,
+          aborted: false,
+          cause: checked.left
+        })
       }
     }
 
@@ -476,7 +499,7 @@ export const replace = <E, R>(
   streamId: number,
   source: Source<E, R>,
   options?: Omit<Options, "updateMethod">
-): Effect.Effect<Result, StreamUploadError | E, Streams | R> =>
+): Effect.Effect<Result, StreamUploadError | E, Streams | DomoHttpClient.DomoHttpClient | R> =>
   upload(streamId, source, { ...options, updateMethod: "REPLACE" })
 
 /**
@@ -489,7 +512,7 @@ export const append = <E, R>(
   streamId: number,
   source: Source<E, R>,
   options?: Omit<Options, "updateMethod">
-): Effect.Effect<Result, StreamUploadError | E, Streams | R> =>
+): Effect.Effect<Result, StreamUploadError | E, Streams | DomoHttpClient.DomoHttpClient | R> =>
   upload(streamId, source, { ...options, updateMethod: "APPEND" })
 
 /**
@@ -503,7 +526,7 @@ export const upsert = <E, R>(
   streamId: number,
   source: Source<E, R>,
   options?: Omit<Options, "updateMethod">
-): Effect.Effect<Result, StreamUploadError | E, Streams | R> =>
+): Effect.Effect<Result, StreamUploadError | E, Streams | DomoHttpClient.DomoHttpClient | R> =>
   upload(streamId, source, { ...options, updateMethod: "UPSERT" })
 
 // ---------------------------------------------------------------------------------------------

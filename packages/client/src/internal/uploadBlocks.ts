@@ -36,6 +36,12 @@ export const blockBytesFor = (partSize: number): number =>
 /** rows handed to the encoder at once: a huge input chunk still yields ~1 MiB blocks */
 const BATCH_ROWS = 2048
 
+const size = (pieces: ReadonlyArray<Uint8Array>): number => {
+  let n = 0
+  for (const piece of pieces) n += piece.length
+  return n
+}
+
 /**
  * Collects pieces until a record boundary past `BLOCK_BYTES`.
  *
@@ -80,6 +86,9 @@ export const encodeRows =
         false
       )
       const pending = new Collector()
+      // the encoder emits 128K-character chunks: small blocks need a flush after every batch
+      const flushEachBatch = blockBytes < 256 * 1024
+      const batchRows = flushEachBatch ? 256 : BATCH_ROWS
       const toError = (e: RowFailure) =>
         new DomoTable.CsvEncodeError({
           table: table.name,
@@ -92,8 +101,8 @@ export const encodeRows =
         push: (input: Chunk.Chunk<unknown>) => {
           const out: Array<Block> = []
           const all = Chunk.toReadonlyArray(input)
-          for (let start = 0; start < all.length; start += BATCH_ROWS) {
-            const batch = all.length <= BATCH_ROWS ? all : all.slice(start, start + BATCH_ROWS)
+          for (let start = 0; start < all.length; start += batchRows) {
+            const batch = all.length <= batchRows ? all : all.slice(start, start + batchRows)
             const produced: Array<Uint8Array> = []
             try {
               encoder.push(batch, produced)
@@ -101,15 +110,11 @@ export const encodeRows =
               if (error instanceof RowFailure) return { out, error: toError(error) }
               throw error
             }
-            for (const piece of produced) pending.add(piece)
             pending.rows += batch.length
-            if (pending.bytes >= blockBytes) {
-              // flush the encoder's buffer so the block ends exactly after this batch's last row
-              const rest: Array<Uint8Array> = []
-              encoder.end(rest)
-              for (const piece of rest) pending.add(piece)
-              out.push(pending.take())
-            }
+            // flushing the encoder's buffer makes the block end exactly after this batch's last row
+            if (flushEachBatch || pending.bytes + size(produced) >= blockBytes) encoder.end(produced)
+            for (const piece of produced) pending.add(piece)
+            if (pending.bytes >= blockBytes) out.push(pending.take())
           }
           return { out }
         },
