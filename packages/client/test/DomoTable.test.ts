@@ -181,6 +181,12 @@ describe("DomoTable header, inference, checks", () => {
     expect(Either.isLeft(missing) && missing.left.message).toContain("the header")
   })
 
+  it("column names with quotes, backslashes and unicode survive the compiled row builder", () => {
+    const T = DomoTable.make("T", { "a\"b": DomoTable.string, "c\\d": DomoTable.long, "żółw 🐢": DomoTable.string })
+    const rows = DomoTable.parseCsv(T, "\"a\"\"b\",c\\d,żółw 🐢\nx,1,y\n", { header: true })
+    expect(rows).toEqual(Either.right([{ "a\"b": "x", "c\\d": 1, "żółw 🐢": "y" }]))
+  })
+
   it("infers a table from a dataset schema for untyped use", () => {
     const inferred = DomoTable.fromDomoSchema("Live", {
       columns: [{ type: "STRING", name: "name" }, { type: "LONG", name: "n" }, { type: "DATE", name: "d" }]
