@@ -1,0 +1,67 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as FastCheck from "effect/FastCheck"
+import * as Csv from "../src/Csv.js"
+import * as Values from "../src/Values.js"
+
+const field = FastCheck.oneof(
+  FastCheck.constant(null),
+  FastCheck.string({ unit: FastCheck.constantFrom("a", "b", " ", ",", "\"", "\n", "\r", "é", "😀") })
+)
+
+const parseInChunks = (text: string, cuts: ReadonlyArray<number>) => {
+  const parser = new Csv.Parser()
+  const rows: Array<Array<Csv.Field>> = []
+  let start = 0
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    rows.push(...parser.push(text.slice(start, cut)))
+    start = cut
+  }
+  rows.push(...parser.push(text.slice(start)))
+  rows.push(...parser.end())
+  return rows
+}
+
+describe("Csv", () => {
+  it("parses what it formats, whatever the chunk boundaries (NULL vs empty string kept)", () =>
+    FastCheck.assert(
+      FastCheck.property(
+        FastCheck.array(FastCheck.array(field, { minLength: 2, maxLength: 4 }), { maxLength: 8 }),
+        FastCheck.array(FastCheck.nat(200), { maxLength: 6 }),
+        (rows, cuts) => {
+          const text = rows.map(Csv.formatRow).join("")
+          expect(parseInChunks(text, cuts.map((c) => Math.min(c, text.length)))).toEqual(rows)
+        }
+      ),
+      { numRuns: 300 }
+    ))
+
+  it("reads CRLF and LF row ends, and a last row without one", () => {
+    expect(Csv.parse("a,b\r\nc,d\ne,\"f\"")).toEqual([["a", "b"], ["c", "d"], ["e", "f"]])
+    expect(Csv.parse(",,\n\"\",\"\",\"\"\n")).toEqual([[null, null, null], ["", "", ""]])
+    expect(Csv.parse("\"a\"\"a\",\"b,\nb\"\n")).toEqual([["a\"a", "b,\nb"]])
+  })
+
+  it("names the row and column of a syntax error", () => {
+    expect(() => Csv.parse("ok,1\na\",b\n")).toThrow("Row 2, column 1.")
+    expect(() => Csv.parse("\"a\"x,b\n")).toThrow("Unexpected character after a closing quote. Row 1, column 1.")
+    expect(() => Csv.parse("a,\"open\n")).toThrow("Unterminated quoted field")
+  })
+})
+
+describe("Values", () => {
+  it("converts fields per column type", () => {
+    expect(Values.fromField("LONG", "42")).toBe(42)
+    expect(Values.fromField("LONG", "9007199254740993")).toBe(9007199254740993n)
+    expect(Values.fromField("LONG", "4.2")).toEqual({ error: "Unable to parse '4.2' as LONG" })
+    expect(Values.fromField("DECIMAL", "10.500")).toBe("10.500")
+    expect(Values.fromField("DOUBLE", "1e3")).toBe(1000)
+    expect(Values.fromField("DATE", "2024-02-29")).toBe("2024-02-29")
+    expect(Values.fromField("DATE", "2023-02-29")).toEqual({ error: "Unable to parse '2023-02-29' as DATE" })
+    expect(Values.fromField("DATETIME", "2024-01-01 10:11:12")).toBe("2024-01-01T10:11:12")
+    expect(Values.fromField("DATETIME", "2024-01-01T10:11:12.5Z")).toBe("2024-01-01T10:11:12.500")
+    expect(Values.fromField("DATETIME", "2024-01-01T00:30:00-02:00")).toBe("2024-01-01T02:30:00")
+    expect(Values.fromField("DATETIME", "2024-01-01")).toBe("2024-01-01T00:00:00")
+    expect(Values.fromField("STRING", "")).toBe("")
+    expect(Values.fromField("LONG", null)).toBe(null)
+  })
+})
