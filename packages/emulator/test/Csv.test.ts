@@ -10,15 +10,13 @@ const field = FastCheck.oneof(
 
 const parseInChunks = (text: string, cuts: ReadonlyArray<number>) => {
   const parser = new Csv.Parser()
-  const rows: Array<Array<Csv.Field>> = []
+  let rows: Array<Array<Csv.Field>> = []
   let start = 0
   for (const cut of [...cuts].sort((a, b) => a - b)) {
-    rows.push(...parser.push(text.slice(start, cut)))
+    rows = rows.concat(parser.push(text.slice(start, cut)))
     start = cut
   }
-  rows.push(...parser.push(text.slice(start)))
-  rows.push(...parser.end())
-  return rows
+  return rows.concat(parser.push(text.slice(start)), parser.end())
 }
 
 describe("Csv", () => {
