@@ -1,10 +1,12 @@
-import { describe, expect, layer } from "@effect/vitest"
+import { describe, expect, it, layer } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import type * as AccountModels from "../src/AccountModels.js"
 import { Accounts } from "../src/Accounts.js"
-import { as, registerClient, requestTotal, routeCount, testLayer, withScopes } from "./utils/families.js"
+import * as AccountsModule from "../src/Accounts.js"
+import { as, registerClient, requestTotal, routeCount, scripted, testLayer, withScopes } from "./utils/families.js"
 
 let n = 0
 const unique = (prefix: string) => `${prefix} ${Date.now()} ${++n}`
@@ -115,4 +117,39 @@ describe("Accounts against the emulator", () => {
         expect((yield* collect((yield* Accounts).list())).some((a) => a.name === name)).toBe(false)
       }))
   })
+})
+
+describe("Accounts on a scripted server", () => {
+  it.scoped("update answered 202 with no body (pydomo's expectation): the account is read back", () =>
+    Effect.gen(function*() {
+      const { context, server } = yield* scripted(AccountsModule.layer)
+      const accounts = Context.get(context, Accounts)
+      server.script("/v1/accounts/88", { status: 202, body: "" }, {
+        status: 200,
+        body: { id: "88", name: "Leonhard Euler's Account", valid: true, type: { id: "xyz", properties: {} } }
+      })
+      const updated = yield* accounts.update("88", { name: "Leonhard Euler's Account" })
+      expect(updated).toEqual({
+        id: "88",
+        name: "Leonhard Euler's Account",
+        valid: true,
+        type: { id: "xyz", properties: {} }
+      })
+      expect(server.state.apiCalls.slice(-2).map((c) => c.method)).toEqual(["PATCH", "GET"])
+      // the docs' 200-with-the-account needs no read-back; a numeric id decodes to Domo's digit string
+      server.script("/v1/accounts/89", { status: 200, body: { id: 89, name: "Other", valid: false } })
+      const direct = yield* accounts.update("89", { name: "Other" })
+      expect(direct.id).toBe("89")
+      expect(server.state.apiCalls.at(-1)?.method).toBe("PATCH")
+      // delete: the docs' 200 with an empty body and pydomo's 204 both succeed
+      server.script("/v1/accounts/90", { status: 200, body: "" }, { status: 204 })
+      yield* accounts.delete("90")
+      yield* accounts.delete("90")
+      // share goes as the SDKs send it
+      server.script("/v1/accounts/88/shares", { status: 200, body: "" })
+      yield* accounts.share("88", 27)
+      const share = server.state.apiCalls.at(-1)!
+      expect(share.method).toBe("POST")
+      expect(JSON.parse(share.body)).toEqual({ user: { id: 27 } })
+    }))
 })

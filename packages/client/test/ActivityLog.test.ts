@@ -1,12 +1,14 @@
-import { describe, expect, layer } from "@effect/vitest"
+import { describe, expect, it, layer } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { ActivityLog } from "../src/ActivityLog.js"
+import * as ActivityLogModule from "../src/ActivityLog.js"
 import type * as GroupModels from "../src/GroupModels.js"
 import { Groups } from "../src/Groups.js"
-import { as, registerClient, requestTotal, routeCount, testLayer, withScopes } from "./utils/families.js"
+import { as, registerClient, requestTotal, routeCount, scripted, testLayer, withScopes } from "./utils/families.js"
 
 let n = 0
 const unique = (prefix: string) => `${prefix} ${Date.now()} ${++n}`
@@ -105,4 +107,40 @@ describe("ActivityLog against the emulator", () => {
         expect(error._tag === "ForbiddenError" && error.status).toBe(403)
       }))
   })
+})
+
+describe("ActivityLog on a scripted server", () => {
+  it.scoped("the shape of Domo's docs: one object instead of an array, time as `yyyy-MM-dd h:mm:ss PM`", () =>
+    Effect.gen(function*() {
+      const { context, server } = yield* scripted(ActivityLogModule.layer)
+      const log = Context.get(context, ActivityLog)
+      server.script("/v1/audit", {
+        status: 200,
+        body: {
+          userName: "Leonhard Euler",
+          userId: "27",
+          userType: "USER",
+          actorId: 0,
+          objectName: "Sales",
+          objectId: "1234",
+          objectType: "PAGE",
+          time: "2017-12-13 10:57:35 PM",
+          device: "desktop",
+          actionType: "VIEWED"
+        }
+      })
+      const entries = yield* collect(log.entries({ start: 0, end: new Date("2018-01-01T00:00:00Z"), userId: 27 }))
+      expect(entries.length).toBe(1)
+      expect(DateTime.formatIso(entries[0]!.time)).toBe("2017-12-13T22:57:35.000Z")
+      expect(entries[0]!.actionType).toBe("VIEWED")
+      const call = server.state.apiCalls.at(-1)!
+      const query = new URLSearchParams(call.query)
+      expect(Object.fromEntries(query)).toEqual({
+        start: "0",
+        end: String(Date.UTC(2018, 0, 1)),
+        user: "27",
+        limit: "1000",
+        offset: "0"
+      })
+    }))
 })

@@ -1,10 +1,12 @@
-import { describe, expect, layer } from "@effect/vitest"
+import { describe, expect, it, layer } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { ActivityLog } from "../src/ActivityLog.js"
 import { Users } from "../src/Users.js"
-import { requestTotal, routeCount, testLayer, withScopes } from "./utils/families.js"
+import * as UsersModule from "../src/Users.js"
+import { requestTotal, routeCount, scripted, testLayer, withScopes } from "./utils/families.js"
 
 let n = 0
 const email = (prefix: string) => `${prefix}.${Date.now()}.${++n}@example.com`
@@ -137,4 +139,36 @@ describe("Users against the emulator", () => {
         expect((yield* (yield* Users).get(1)).deleted ?? false).toBe(false)
       }))
   })
+})
+
+describe("Users on a scripted server", () => {
+  it.scoped("an answer that does not match the wire schema is a DecodeError naming the field", () =>
+    Effect.gen(function*() {
+      const { context, server } = yield* scripted(UsersModule.layer)
+      const users = Context.get(context, Users)
+      server.script("/v1/users/5", { status: 200, body: { id: "five", name: "X" } })
+      const error = yield* Effect.flip(users.get(5))
+      expect(error._tag).toBe("DecodeError")
+      expect(error._tag === "DecodeError" && error.at).toBe("id")
+      server.script("/v1/users", { status: 200, body: { users: [] } })
+      const list = yield* Effect.flip(Stream.runCollect(users.list()))
+      expect(list._tag).toBe("DecodeError")
+      server.script("/v1/users/6", { status: 200, body: "<html>not json</html>" })
+      const html = yield* Effect.flip(users.get(6))
+      expect(html._tag === "DecodeError" && html.issue).toBe("body is not JSON")
+    }))
+
+  it.scoped("create sends the JSON body and sendInvite as Domo's SDKs do", () =>
+    Effect.gen(function*() {
+      const { context, server } = yield* scripted(UsersModule.layer)
+      const users = Context.get(context, Users)
+      server.script("/v1/users", { status: 201, body: { id: 77, name: "Ada", email: "a@x.io", role: "Admin" } })
+      const created = yield* users.create({ name: "Ada", email: "a@x.io", role: "Admin" }, { sendInvite: true })
+      expect(created.id).toBe(77)
+      const call = server.state.apiCalls.at(-1)!
+      expect(call.method).toBe("POST")
+      expect(call.query).toBe("?sendInvite=true")
+      expect(JSON.parse(call.body)).toEqual({ name: "Ada", email: "a@x.io", role: "Admin" })
+      expect(call.headers["content-type"]).toContain("application/json")
+    }))
 })

@@ -13,12 +13,14 @@ import * as Datasets from "../../src/Datasets.js"
 import * as Domo from "../../src/Domo.js"
 import * as DomoConfig from "../../src/DomoConfig.js"
 import * as DomoDirectory from "../../src/DomoDirectory.js"
+import type * as DomoHttpClient from "../../src/DomoHttpClient.js"
 import type * as DomoScope from "../../src/DomoScope.js"
 import * as Embed from "../../src/Embed.js"
 import * as Groups from "../../src/Groups.js"
 import * as Pages from "../../src/Pages.js"
 import * as Projects from "../../src/Projects.js"
 import * as Users from "../../src/Users.js"
+import { setup } from "./setup.js"
 
 /** every family service, needing `DomoHttpClient` */
 export const services = Layer.mergeAll(
@@ -94,3 +96,14 @@ export const requestTotal = Effect.map(
   Effect.flatMap(Emulator.Emulator, (emulator) => emulator.requestLog.counters),
   (counters) => counters.total
 )
+
+/**
+ * A family service on the auth tests' scriptable server (`setup()`), for answers the emulator
+ * never gives: malformed bodies, the shapes of Domo's docs where its SDKs differ.
+ */
+export const scripted = <I>(service: Layer.Layer<I, never, DomoHttpClient.DomoHttpClient>) =>
+  Effect.gen(function*() {
+    const { context, server } = yield* setup()
+    const built = yield* Layer.build(Layer.provide(service, Layer.succeedContext(context)))
+    return { server, context: built }
+  })
