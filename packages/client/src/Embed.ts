@@ -19,6 +19,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as DomoError from "./DomoError.js"
 import { DomoHttpClient } from "./DomoHttpClient.js"
+import * as DomoHttpClientModule from "./DomoHttpClient.js"
 import * as EmbedModels from "./EmbedModels.js"
 import * as Call from "./internal/call.js"
 
@@ -101,7 +102,10 @@ export const make: Effect.Effect<Embed.Service, never, DomoHttpClient> = Effect.
     const http = yield* HttpClientRequest.post(tokenPath(kind)).pipe(
       Call.jsonBody(EmbedModels.EmbedTokenRequest, request)
     )
-    const answer = yield* Call.executeJson(client, http, EmbedModels.EmbedToken)
+    // a replay only issues another token: safe to retry like a read
+    const answer = yield* Call.executeJson(client, http, EmbedModels.EmbedToken).pipe(
+      DomoHttpClientModule.withRequestOptions({ idempotent: true })
+    )
     return { authentication: Redacted.make(answer.authentication) } satisfies EmbedToken
   })
 
