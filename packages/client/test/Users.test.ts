@@ -1,3 +1,4 @@
+import { Emulator } from "@effect-domo/emulator"
 import { describe, expect, it, layer } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
@@ -171,4 +172,40 @@ describe("Users on a scripted server", () => {
       expect(JSON.parse(call.body)).toEqual({ name: "Ada", email: "a@x.io", role: "Admin" })
       expect(call.headers["content-type"]).toContain("application/json")
     }))
+})
+
+describe("Users paging under faults (real time)", () => {
+  layer(testLayer({ seed: 21 }), { excludeTestServices: true })((it) => {
+    it.effect("a page answered 503 + Retry-After is retried: every user exactly once", () =>
+      Effect.gen(function*() {
+        const users = yield* Users
+        const emulator = yield* Emulator.Emulator
+        for (let i = 0; i < 5; i++) {
+          yield* users.create({ name: `Fault ${i}`, email: email("fault"), role: "Participant" })
+        }
+        const expected = Chunk.toReadonlyArray(yield* Stream.runCollect(users.list())).map((u) => u.id)
+        const before = yield* routeCount("GET /v1/users")
+        let armed = false
+        const seen = yield* users.list({ pageSize: 2 }).pipe(
+          // once the first page is in, the next page request (not yet made: paging is lazy) fails once
+          Stream.tap(() =>
+            armed ? Effect.void : Effect.zipRight(
+              Effect.sync(() => {
+                armed = true
+              }),
+              emulator.faults.script({
+                method: "GET",
+                path: "/v1/users",
+                times: 1,
+                fault: { _tag: "Status", status: 503, retryAfter: 1 }
+              })
+            )
+          ),
+          Stream.runCollect
+        )
+        expect(Chunk.toReadonlyArray(seen).map((u) => u.id)).toEqual(expected)
+        const pages = Math.floor(expected.length / 2) + 1
+        expect((yield* routeCount("GET /v1/users")) - before).toBe(pages + 1)
+      }))
+  })
 })
