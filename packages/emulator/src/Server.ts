@@ -225,7 +225,15 @@ export const makeApp = (options: AppOptions) => {
         })
       )
     } else {
-      response = yield* HttpIncomingMessage.withMaxBodySize(domo, Option.some(options.maxBodyBytes))
+      // Domo (Spring) routes `/v1/users/` like `/v1/users`; old pydomo sends the former.
+      const routed = path.length > 1 && path.endsWith("/")
+        ? Effect.provideService(
+          domo,
+          HttpServerRequest.HttpServerRequest,
+          request.modify({ url: path.replace(/\/+$/, "") + request.url.slice(path.length) })
+        )
+        : domo
+      response = yield* HttpIncomingMessage.withMaxBodySize(routed, Option.some(options.maxBodyBytes))
       if (fault?._tag === "Drop") response = dropResponse(request, response)
     }
     const token = Auth.bearerToken(request)

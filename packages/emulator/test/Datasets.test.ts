@@ -94,6 +94,8 @@ layer(testLayer())("DataSets", (it) => {
       }
       expect((yield* callJson("GET", "/v1/datasets?limit=51", { token: bearer })).status).toBe(400)
       expect((yield* callJson("GET", "/v1/datasets?sort=bogus", { token: bearer })).status).toBe(400)
+      const trailing = yield* callJson("GET", "/v1/datasets/?nameLike=list", { token: bearer })
+      expect(decodeSummaries(trailing.body)).toHaveLength(3)
       const all = yield* callJson("GET", "/v1/datasets", { token: bearer })
       expect(decodeSummaries(all.body).length).toBeLessThanOrEqual(50)
     }))
