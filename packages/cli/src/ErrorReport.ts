@@ -160,8 +160,19 @@ const codeOfTag: Record<string, ExitCode> = {
   EmulatorError: ExitCode.unavailable
 }
 
+// an upload failure is as serious as its cause: bad input, or the Domo error behind a part
+const streamUploadCode = (error: object): ExitCode => {
+  const stage = Predicate.hasProperty(error, "stage") ? error.stage : undefined
+  if (stage === "input" || stage === "schema") return ExitCode.input
+  if (stage === "verify") return ExitCode.verification
+  const cause = Predicate.hasProperty(error, "cause") ? error.cause : undefined
+  const tag = Predicate.hasProperty(cause, "_tag") && typeof cause._tag === "string" ? cause._tag : undefined
+  return (tag === undefined ? undefined : codeOfTag[tag]) ?? ExitCode.unavailable
+}
+
 const labelOfCode: Record<number, string> = {
   [ExitCode.auth]: "authentication failed",
+  [ExitCode.unexpected]: "error",
   [ExitCode.forbidden]: "forbidden",
   [ExitCode.notFound]: "not found",
   [ExitCode.rejected]: "rejected by Domo",
@@ -244,7 +255,7 @@ export const ofError = (error: unknown): Report => {
     return { code: ExitCode.config, line: `domo: ${describeConfigError(error)}` }
   }
   if (Predicate.hasProperty(error, "_tag") && typeof error._tag === "string") {
-    const code = codeOfTag[error._tag]
+    const code = error._tag === "StreamUploadError" ? streamUploadCode(error) : codeOfTag[error._tag]
     if (code !== undefined) {
       // the Domo errors' messages already carry method, path, status, detail and `[toe …]`
       return { code, line: `domo: ${labelOfCode[code] ?? "error"}: ${messageOf(error)}` }
