@@ -142,11 +142,9 @@ export const make = (options: {
   const { auth, config } = options
   const policy = config.retry
   const apiHost = config.apiHost
-  // our own span replaces the platform's; no trace headers go to Domo
-  const http = options.http.pipe(
-    HttpClient.withTracerPropagation(false),
-    HttpClient.withTracerDisabledWhen(constTrue)
-  )
+  // our own span replaces the platform's; with the platform's span off, no trace headers go to
+  // Domo either (they are only added from that span)
+  const http = options.http.pipe(HttpClient.withTracerDisabledWhen(constTrue))
   const budget = makeBudget(policy)
   const base = Duration.toMillis(policy.backoffBase)
   const cap = Duration.toMillis(policy.backoffCap)

@@ -25,7 +25,12 @@ installLeakScanner()
 const many = <A, E>(n: number, effect: Effect.Effect<A, E>) =>
   Effect.all(Array.from({ length: n }, () => Effect.exit(effect)), { concurrency: "unbounded" })
 
-/** advance the TestClock to `ms` (absolute), letting the renewal fiber's real I/O land on the way */
+let current: TestDomoServer.ServerState | undefined
+
+/**
+ * advance the TestClock to `ms` (absolute), letting the renewal fiber's real I/O land on the way
+ * (moving the clock while a token request is on the wire would fire its timeout)
+ */
 const advanceTo = (ms: number) =>
   Effect.gen(function*() {
     for (let i = 0; i < 10_000; i++) {
@@ -36,6 +41,8 @@ const advanceTo = (ms: number) =>
       yield* TestClock.adjust(step)
       // give a renewal started by this step time to reach the server and come back
       yield* liveSleep(15)
+      const state = current
+      if (state !== undefined) yield* until(() => state.tokenInFlight === 0)
     }
   })
 
@@ -52,12 +59,19 @@ const renewalSleep = eventually(
   })
 )
 
+/** setup, remembering the server for `advanceTo` */
+const track = (options?: Parameters<typeof setup>[0]) =>
+  Effect.tap(setup(options), (s) =>
+    Effect.sync(() => {
+      current = s.state
+    }))
+
 const value = (token: { readonly value: Redacted.Redacted<string> }) => Redacted.value(token.value)
 
 describe("DomoAuth: getting and keeping the token (A)", () => {
   it.scoped("A1: 300 concurrent callers at cold start and at expiry cause one token request each", () =>
     Effect.gen(function*() {
-      const { auth, state } = yield* setup({ expiresIn: 1000 })
+      const { auth, state } = yield* track({ expiresIn: 1000 })
       state.tokenLatencyMs = 50
       const first = yield* many(300, auth.token)
       expect(first.every(Exit.isSuccess)).toBe(true)
@@ -81,7 +95,7 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
 
   it.scoped("A2: expiry = send time + expires_in, measured on the monotonic clock, not a JWT exp", () =>
     Effect.gen(function*() {
-      const { auth, server, state } = yield* setup()
+      const { auth, server, state } = yield* track()
       // a JWT-shaped token whose exp claim says "expired long ago"
       const payload = Buffer.from(JSON.stringify({ exp: 1 })).toString("base64url")
       const jwt = `eyJhbGciOiJub25lIn0.${payload}.c2lnbmF0dXJlc2lnbmF0dXJl`
@@ -108,7 +122,7 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
 
   it.scoped("A3: the background fiber renews at 70–80 % of the lifetime; callers never wait while > M remains", () =>
     Effect.gen(function*() {
-      const { auth, state } = yield* setup({ expiresIn: 1000 })
+      const { auth, state } = yield* track({ expiresIn: 1000 })
       yield* auth.token
       const due = yield* renewalSleep
       expect(due).toBeGreaterThanOrEqual(700_000)
@@ -129,7 +143,7 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
 
   it.scoped("A4: no request leaves with less than M of token life left", () =>
     Effect.gen(function*() {
-      const { client, state } = yield* setup({ expiresIn: 1000 })
+      const { client, state } = yield* track({ expiresIn: 1000 })
       yield* client.get("/v1/a")
       const first = state.issued[0]!
       state.tokenOutage = true // renewals fail: only the margin rule protects callers now
@@ -150,7 +164,7 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
 
   it.scoped("A5/E2: a failing renewal keeps serving the valid token, backs off (capped, jittered), one attempt at a time, warns", () =>
     Effect.gen(function*() {
-      const { auth, client, state } = yield* setup({ expiresIn: 3600 })
+      const { auth, client, state } = yield* track({ expiresIn: 3600 })
       const events = yield* Ref.make<Array<{ tag: string; at: number }>>([])
       yield* auth.events.pipe(
         Stream.runForEach((e) =>
@@ -185,7 +199,7 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
 
   it.scoped("A6: endpoint down past expiry: waiting callers fail together, failure remembered for seconds, then recovery", () =>
     Effect.gen(function*() {
-      const { auth, state } = yield* setup({ expiresIn: 100 })
+      const { auth, state } = yield* track({ expiresIn: 100 })
       yield* auth.token
       state.tokenOutage = true
       state.tokenLatencyMs = 30
@@ -211,7 +225,7 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
 
   it.scoped("A7: invalid client fails fast, no retry loop, short negative cache", () =>
     Effect.gen(function*() {
-      const { auth, state } = yield* setup({ configSecret: "wrong-secret-0123456789abcdef" })
+      const { auth, state } = yield* track({ configSecret: "wrong-secret-0123456789abcdef" })
       const exits = yield* many(100, auth.token)
       expect(exits.every((e) => Exit.isFailure(e))).toBe(true)
       const error = errorOf(exits[0]!)
@@ -232,7 +246,7 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
 
   it.scoped("A7: a scope the client was not granted is a ScopeNotGrantedError", () =>
     Effect.gen(function*() {
-      const { auth, server } = yield* setup({ scopes: ["audit"] })
+      const { auth, server } = yield* track({ scopes: ["audit"] })
       server.scriptToken({
         status: 400,
         body: { status: 400, message: "Invalid scope: audit", error: "invalid_scope", toe: "ABCDEFGHIJ-KLMNO-PQRST" }
@@ -246,7 +260,7 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
   it.scoped("A8: near-expiry tokens (expires_in below M) do not cause a renewal per call", () =>
     Effect.gen(function*() {
       // 20 s tokens with M = 60 s: a fixed margin would make every token "too old" on arrival
-      const { client, state } = yield* setup({ expiresIn: 20 })
+      const { client, state } = yield* track({ expiresIn: 20 })
       for (let i = 0; i < 200; i++) {
         yield* client.get("/v1/a")
         yield* TestClock.adjust("50 millis")
@@ -257,7 +271,7 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
 
   it.scoped("A8: a renewal that returns the same token is not a renewal: reported, backed off, never per call", () =>
     Effect.gen(function*() {
-      const { auth, client, server, state } = yield* setup({ expiresIn: 1000 })
+      const { auth, client, server, state } = yield* track({ expiresIn: 1000 })
       const failures = yield* Ref.make<Array<string>>([])
       yield* auth.events.pipe(
         Stream.runForEach((e) =>
@@ -306,7 +320,7 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
         [{ status: 200, body: [marker] }, "(body)", "invalid"]
       ]
       for (const [reply, field, reason] of cases) {
-        const { auth, server } = yield* setup()
+        const { auth, server } = yield* track()
         server.scriptToken(reply)
         const error = yield* Effect.flip(auth.token)
         record(error)
@@ -318,7 +332,7 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
 
   it.scoped("A10: a caller that times out or is interrupted does not cancel the shared fetch", () =>
     Effect.gen(function*() {
-      const { auth, state } = yield* setup()
+      const { auth, state } = yield* track()
       state.tokenLatencyMs = 300
       const impatient = yield* Effect.fork(auth.token.pipe(Effect.timeout("1 second")))
       const interrupted = yield* Effect.fork(auth.token)
@@ -336,7 +350,7 @@ describe("DomoAuth: getting and keeping the token (A)", () => {
 describe("DomoAuth: invalidation (B1, B2)", () => {
   it.scoped("invalidate is a compare-and-swap on the token that was sent", () =>
     Effect.gen(function*() {
-      const { auth, state } = yield* setup()
+      const { auth, state } = yield* track()
       const old = yield* auth.token
       expect(yield* auth.invalidate(old)).toBe(true)
       const fresh = yield* auth.token
@@ -349,7 +363,7 @@ describe("DomoAuth: invalidation (B1, B2)", () => {
 
   it.scoped("B2: a token the API rejected is never handed out again, even if the endpoint returns it", () =>
     Effect.gen(function*() {
-      const { auth, server, state } = yield* setup()
+      const { auth, server, state } = yield* track()
       const old = yield* auth.token
       yield* auth.invalidate(old)
       server.scriptToken({ status: 200, body: { access_token: value(old), expires_in: 3600 } })
@@ -385,7 +399,7 @@ describe("DomoAuth: lifecycle (E1, E2)", () => {
 
   it.scoped("E2: renewal failures are visible as events and warnings while traffic succeeds", () =>
     Effect.gen(function*() {
-      const { auth, client, state } = yield* setup({ expiresIn: 100 })
+      const { auth, client, state } = yield* track({ expiresIn: 100 })
       const seen = yield* auth.events.pipe(Stream.take(3), Stream.runCollect, Effect.fork)
       yield* client.get("/v1/a")
       state.tokenOutage = true

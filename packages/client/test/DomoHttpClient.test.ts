@@ -141,7 +141,8 @@ describe("DomoHttpClient auth on the request path (B)", () => {
 
   it.scoped("B3: a 403 never renews; Domo's rate-limit 403 is throttling (retried, then RateLimitedError)", () =>
     Effect.gen(function*() {
-      const { client, server, state } = yield* setup({ retry: { maxRetries: 1 } })
+      const { auth, client, server, state } = yield* setup({ retry: { maxRetries: 1 } })
+      yield* auth.token // before the TestClock is driven (see DomoHttpClientRetry.test.ts)
       server.script("/v1/forbidden", errorReply(403, "Forbidden", "Forbidden"))
       const forbidden = yield* Effect.flip(client.get("/v1/forbidden"))
       record(forbidden)

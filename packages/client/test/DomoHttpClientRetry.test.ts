@@ -7,6 +7,7 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
+import type { DomoAuth } from "../src/DomoAuth.js"
 import * as DomoHttpClient from "../src/DomoHttpClient.js"
 import { driveUntilDone, nextSleepWithin, until } from "./utils/helpers.js"
 import * as LeakScanner from "./utils/LeakScanner.js"
@@ -18,6 +19,12 @@ import { errorReply } from "./utils/TestDomoServer.js"
 installLeakScanner()
 
 const ok = (path: string): TestDomoServer.Reply => ({ status: 200, body: { ok: true, path } })
+
+/**
+ * Fetch the token before driving the TestClock: advancing the clock while the token request is
+ * on the wire would fire its timeout.
+ */
+const warm = (auth: DomoAuth.Service) => Effect.asVoid(auth.token)
 
 /** run `effect` in a fiber and drive the TestClock until it is done */
 const drive = <A, E>(effect: Effect.Effect<A, E>) =>
@@ -71,7 +78,8 @@ describe("DomoHttpClient retries and throttling (C)", () => {
 
   it.scoped("C2: connect/5xx/maintenance/dropped failures are retried with full-jitter backoff, bounded", () =>
     Effect.gen(function*() {
-      const { client, server, state } = yield* setup({ retry: { maxRetries: 4, backoffBase: "100 millis" } })
+      const { auth, client, server, state } = yield* setup({ retry: { maxRetries: 4, backoffBase: "100 millis" } })
+      yield* warm(auth)
       const maintenance: TestDomoServer.Reply = {
         status: 500,
         headers: { "content-type": "text/html" },
@@ -105,7 +113,8 @@ describe("DomoHttpClient retries and throttling (C)", () => {
 
   it.scoped("C2: 501 and other 4xx are not retried", () =>
     Effect.gen(function*() {
-      const { client, server, state } = yield* setup()
+      const { auth, client, server, state } = yield* setup()
+      yield* warm(auth)
       server.script("/v1/a", errorReply(501, "Not Implemented", "no"), ok("/v1/a"))
       expect(failureOf(yield* drive(client.get("/v1/a")))._tag).toBe("ServerError")
       server.script("/v1/b", errorReply(400, "Bad Request", "no"), ok("/v1/b"))
@@ -115,9 +124,10 @@ describe("DomoHttpClient retries and throttling (C)", () => {
 
   it.scoped("C3: a retry budget stops retries from amplifying a widespread failure", () =>
     Effect.gen(function*() {
-      const { client, server, state } = yield* setup({
+      const { auth, client, server, state } = yield* setup({
         retry: { maxRetries: 4, backoffBase: "10 millis", budgetMinRetries: 10, budgetRatio: 0.1 }
       })
+      yield* warm(auth)
       server.script("/v1/down", ...Array.from({ length: 1000 }, () => errorReply(503, "Service Unavailable", "down")))
       const all = Effect.all(Array.from({ length: 100 }, () => Effect.exit(client.get("/v1/down"))), {
         concurrency: 10
@@ -131,7 +141,8 @@ describe("DomoHttpClient retries and throttling (C)", () => {
 
   it.scoped("C4: non-idempotent calls are retried only on explicit refusal or when never sent", () =>
     Effect.gen(function*() {
-      const { client, server, state } = yield* setup()
+      const { auth, client, server, state } = yield* setup()
+      yield* warm(auth)
       const count = (path: string) => state.apiCalls.filter((c) => c.path === path).length
       server.script("/v1/p502", errorReply(502, "Bad Gateway", "x"), ok("/v1/p502"))
       expect(failureOf(yield* drive(client.post("/v1/p502")))._tag).toBe("ServerError")
@@ -162,7 +173,8 @@ describe("DomoHttpClient retries and throttling (C)", () => {
 
   it.scoped("C4: a POST that provably never reached the server (connection refused) is retried", () =>
     Effect.gen(function*() {
-      const { client } = yield* setup({ retry: { maxRetries: 3 } })
+      const { auth, client } = yield* setup({ retry: { maxRetries: 3 } })
+      yield* warm(auth)
       const scope = yield* Scope.make()
       const dead = yield* TestDomoServer.make().pipe(Scope.extend(scope))
       yield* Scope.close(scope, Exit.void)
