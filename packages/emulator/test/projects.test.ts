@@ -112,6 +112,14 @@ layer(testLayer({ seed: 15 }))("projects", (it) => {
       const got = yield* callJson("GET", `/v1/projects/${p.id}/lists/${todo.id}`)
       conforms("GET", `/v1/projects/${p.id}/lists/${todo.id}`, 200, got.body)
       expect(got.body).toEqual({ id: todo.id, name: "To do", type: "TODO", index: 1 })
+      // the Java SDK pages lists (and projects, attachments) with limit/offset
+      const paged = (yield* callJson("GET", `/v1/projects/${p.id}/lists?limit=1&offset=1`)).body as Array<
+        { id: string }
+      >
+      const full = (yield* callJson("GET", `/v1/projects/${p.id}/lists`)).body as Array<{ id: string }>
+      expect(paged.map((l) => l.id)).toEqual([full[1]!.id])
+      const projects = (yield* callJson("GET", "/v1/projects?limit=1&offset=0")).body as Array<unknown>
+      expect(projects.length).toBe(1)
       expect((yield* callJson("POST", `/v1/projects/${p.id}/lists`, { json: { name: "x", type: "LATER" } })).status)
         .toBe(400)
       expect((yield* callJson("DELETE", `/v1/projects/${p.id}/lists/${done.id}`)).status).toBe(200)

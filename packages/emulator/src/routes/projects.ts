@@ -41,6 +41,16 @@ const project = Effect.gen(function*() {
   return { principal, project: found }
 })
 
+// Projects, lists and attachments have no documented paging; the Java SDK still sends
+// `limit`/`offset`, which are honoured when present.
+const sliced = <A>(items: ReadonlyArray<A>) =>
+  Effect.gen(function*() {
+    const query = yield* RouteFamily.query
+    const offset = yield* RouteFamily.intParam(query, "offset", { default: 0, min: 0 })
+    const limit = yield* RouteFamily.intParam(query, "limit", { default: items.length, min: 0 })
+    return items.slice(offset, offset + limit)
+  })
+
 const checkUsers = (ids: ReadonlyArray<number>) =>
   Effect.forEach(
     ids,
@@ -59,7 +69,7 @@ const listProjects = Effect.gen(function*() {
     ORDER BY CAST(id AS INTEGER)`
   const visible = rows.map((r): ProjectModels.Project => ({ id: r.id, ...parseDoc<Store.ProjectDoc>(r.doc) }))
     .filter((p) => Store.canSee(p, principal))
-  return yield* json(ProjectModels.Projects, visible)
+  return yield* json(ProjectModels.Projects, yield* sliced(visible))
 })
 
 const createProject = Effect.gen(function*() {
@@ -125,10 +135,10 @@ const putMembers = Effect.gen(function*() {
 
 // ---- lists ----
 
-const getLists = Effect.flatMap(
-  project,
-  ({ project }) => Effect.flatMap(Store.listsOf(project.id), (lists) => json(ProjectModels.ProjectLists, lists))
-)
+const getLists = Effect.gen(function*() {
+  const { project: current } = yield* project
+  return yield* json(ProjectModels.ProjectLists, yield* sliced(yield* Store.listsOf(current.id)))
+})
 
 const createList = Effect.gen(function*() {
   const { principal, project: current } = yield* project
@@ -270,7 +280,7 @@ const listAttachments = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const rows = yield* sql<AttachmentRow>`SELECT id, task_id, doc FROM project_attachments WHERE task_id = ${row.id}
     ORDER BY id`
-  return yield* json(ProjectModels.Attachments, rows.map(toAttachment))
+  return yield* json(ProjectModels.Attachments, yield* sliced(rows.map(toAttachment)))
 })
 
 const upload = Effect.gen(function*() {
