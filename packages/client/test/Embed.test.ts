@@ -1,11 +1,15 @@
-import { describe, expect, layer } from "@effect/vitest"
+import { describe, expect, it, layer } from "@effect/vitest"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Util from "node:util"
 import { Embed } from "../src/Embed.js"
+import * as EmbedModule from "../src/Embed.js"
 import * as EmbedModels from "../src/EmbedModels.js"
-import { requestTotal, testLayer, withScopes } from "./utils/families.js"
+import { requestTotal, scripted, testLayer, withScopes } from "./utils/families.js"
+import * as LeakScanner from "./utils/LeakScanner.js"
 
 const claimsOf = (token: Redacted.Redacted<string>) => {
   const payload = Redacted.value(token).split(".")[1]!
@@ -86,4 +90,33 @@ describe("Embed against the emulator", () => {
         expect(error._tag === "ForbiddenError" && error.status).toBe(403)
       }))
   })
+})
+
+describe("Embed on a scripted server", () => {
+  it.scoped("a span per call (Embed.token, then the HTTP call inside it); the token is in no span attribute and no error", () =>
+    Effect.gen(function*() {
+      const { context, server } = yield* scripted(EmbedModule.layer)
+      const embed = Context.get(context, Embed)
+      const secret = "eyJhbGciOiJIUzI1NiJ9.eyJzZWNyZXQiOnRydWV9.c2lnbmF0dXJlLXNlY3JldA"
+      server.script("/v1/cards/embed/auth", { status: 200, body: { authentication: secret } })
+      const token = yield* embed.cardToken(request)
+      expect(Redacted.value(token.authentication)).toBe(secret)
+      // a body that does not match: the error does not carry the body
+      server.script("/v1/stories/embed/auth", { status: 200, body: { authentication: 42, echo: secret } })
+      const error = yield* Effect.flip(embed.storyToken(request))
+      expect(error._tag).toBe("DecodeError")
+      for (const rendering of [...LeakScanner.renderings(token), ...LeakScanner.renderings(error)]) {
+        expect(rendering).not.toContain(secret)
+      }
+
+      const span = LeakScanner.spans.find((s) => s.name === "Embed.token")
+      expect(span?.attributes.get("domo.embed.kind")).toBe("card")
+      const http = LeakScanner.spans.find((s) =>
+        s.name === "DomoHttpClient POST" && Option.isSome(s.parent) && s.parent.value.spanId === span?.spanId
+      )
+      expect(http).toBeDefined()
+      for (const s of LeakScanner.spans) {
+        expect(JSON.stringify(Object.fromEntries(s.attributes))).not.toContain(secret)
+      }
+    }))
 })
