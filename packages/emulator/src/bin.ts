@@ -11,6 +11,7 @@ import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { parseArgs } from "node:util"
+import * as Admin from "./Admin.js"
 import * as Emulator from "./Emulator.js"
 import { FaultSettings } from "./Faults.js"
 
@@ -25,12 +26,15 @@ const usage = `Usage: domo-emulator [options]
   --client-secret S     the demo client's secret
   --scopes LIST         the demo client's scopes (default: all)
   --customer NAME       the instance name tokens carry (default emulator)
+  --clients JSON        more clients: [{"clientId","clientSecret","scopes"?,"userId"?,"role"?,…}]
   --tls                 serve https with a self-signed certificate
   --ca-file FILE        where --tls writes its CA certificate
   --latency MS          latency added to every Domo call
   --faults JSON         fault settings (as PUT /__emulator/faults takes)
   --help                this text
 `
+
+type ClientRegistration = typeof Admin.ClientRegistration.Type
 
 const fail = (message: string): never => {
   process.stderr.write(`domo-emulator: ${message}\n\n${usage}`)
@@ -56,6 +60,7 @@ const { values } = (() => {
         "client-secret": { type: "string" },
         scopes: { type: "string" },
         customer: { type: "string" },
+        clients: { type: "string" },
         tls: { type: "boolean" },
         "ca-file": { type: "string" },
         latency: { type: "string" },
@@ -86,6 +91,14 @@ if (values.faults !== undefined) {
     fail(`--faults: ${e instanceof Error ? e.message : String(e)}`)
   }
 }
+let clients: ReadonlyArray<ClientRegistration> | undefined
+if (values.clients !== undefined) {
+  try {
+    clients = Schema.decodeUnknownSync(Schema.Array(Admin.ClientRegistration))(JSON.parse(values.clients))
+  } catch (e) {
+    fail(`--clients: ${e instanceof Error ? e.message : String(e)}`)
+  }
+}
 const latency = integer("latency", values.latency)
 if (latency !== undefined) faults = { ...faults, latencyMs: latency }
 
@@ -99,6 +112,7 @@ const options: Emulator.EmulatorOptions = {
   clientSecret: values["client-secret"],
   scopes: scopes !== undefined && Either.isRight(scopes) ? scopes.right : undefined,
   customer: values.customer,
+  clients,
   tls: values.tls === true ? { caFile: values["ca-file"] } : undefined,
   faults
 }

@@ -41,7 +41,16 @@ describe("domo-emulator bin", () => {
     () =>
       Effect.scoped(Effect.gen(function*() {
         expect(Fs.existsSync(BIN)).toBe(true)
-        const { env } = yield* startBin(["--port", "0", "--seed", "5", "--token-lifetime", "120"])
+        const { env } = yield* startBin([
+          "--port",
+          "0",
+          "--seed",
+          "5",
+          "--token-lifetime",
+          "120",
+          "--clients",
+          JSON.stringify([{ clientId: "reporting", clientSecret: "r-secret", scopes: ["data"], role: "Participant" }])
+        ])
         expect(env.DOMO_API_HOST).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
         const auth = Buffer.from(`${env.DOMO_CLIENT_ID}:${env.DOMO_CLIENT_SECRET}`).toString("base64")
         const body = yield* Effect.promise(() =>
@@ -53,6 +62,12 @@ describe("domo-emulator bin", () => {
         expect(String(body.scope).split(" ").sort()).toEqual(
           ["account", "audit", "buzz", "dashboard", "data", "user", "workflow"]
         )
+        const extra = yield* Effect.promise(() =>
+          fetch(`${env.DOMO_API_HOST}/oauth/token?grant_type=client_credentials`, {
+            headers: { authorization: `Basic ${Buffer.from("reporting:r-secret").toString("base64")}` }
+          }).then((r) => r.json() as Promise<Record<string, unknown>>)
+        )
+        expect(extra).toMatchObject({ scope: "data", role: "Participant" })
       })),
     30_000
   )
