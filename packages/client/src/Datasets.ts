@@ -19,6 +19,7 @@ import * as DomoError from "./DomoError.js"
 import { DomoHttpClient, withRequestOptions } from "./DomoHttpClient.js"
 import * as DomoTable from "./DomoTable.js"
 import * as Call from "./internal/call.js"
+import * as DatasetsMemory from "./internal/datasetsMemory.js"
 import * as Paging from "./internal/paging.js"
 
 /**
@@ -109,6 +110,17 @@ export class Datasets extends Context.Tag("@effect-domo/client/Datasets")<Datase
  * @since 0.1.0
  */
 export declare namespace Datasets {
+  /**
+   * The wire operations; the typed conveniences of `Service` are built on them.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  export type Base = Omit<
+    Service,
+    "queryRows" | "createFromTable" | "checkTable" | "table" | "importRows" | "exportRows"
+  >
+
   /**
    * @since 0.1.0
    * @category models
@@ -326,11 +338,6 @@ export const make: Effect.Effect<Datasets.Service, never, DomoHttpClient> = Effe
     )
   })
 
-  const queryRows = <T extends DomoTable.DomoTable.Any>(table: T, id: string, sql: string) =>
-    Effect.flatMap(query(id, sql), (result) => DomoTable.decodeQueryRows(table, result)).pipe(
-      Effect.withSpan("Datasets.queryRows")
-    )
-
   const policyPath = (method: string, id: string, policyId?: number) =>
     Effect.gen(function*() {
       const path = yield* dsId(method, id)
@@ -394,6 +401,40 @@ export const make: Effect.Effect<Datasets.Service, never, DomoHttpClient> = Effe
     }
   )
 
+  return complete({
+    list,
+    get,
+    create,
+    update,
+    delete: del,
+    importCsv,
+    exportCsv,
+    query,
+    listPolicies,
+    getPolicy,
+    createPolicy,
+    updatePolicy,
+    deletePolicy,
+    createJson,
+    importJson
+  })
+})
+
+/**
+ * The typed conveniences (`importRows`, `exportRows`, `queryRows`, `createFromTable`,
+ * `checkTable`, `table`) on top of the wire operations: the same code over HTTP and in memory.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const complete = (base: Datasets.Base): Datasets.Service => {
+  const { create, exportCsv, get, importCsv, query } = base
+
+  const queryRows = <T extends DomoTable.DomoTable.Any>(table: T, id: string, sql: string) =>
+    Effect.flatMap(query(id, sql), (result) => DomoTable.decodeQueryRows(table, result)).pipe(
+      Effect.withSpan("Datasets.queryRows")
+    )
+
   const createFromTable = Effect.fn("Datasets.createFromTable")(
     function*(
       table: DomoTable.DomoTable.Any,
@@ -441,29 +482,15 @@ export const make: Effect.Effect<Datasets.Service, never, DomoHttpClient> = Effe
     )).pipe(Stream.withSpan("Datasets.exportRows", { attributes: { "domo.dataset.id": id } }))
 
   return Datasets.of({
-    list,
-    get,
-    create,
-    update,
-    delete: del,
-    importCsv,
-    exportCsv,
-    query,
+    ...base,
     queryRows,
-    listPolicies,
-    getPolicy,
-    createPolicy,
-    updatePolicy,
-    deletePolicy,
-    createJson,
-    importJson,
     createFromTable,
     checkTable,
     table,
     importRows,
     exportRows
   })
-})
+}
 
 /**
  * The `Datasets` service, needing a `DomoHttpClient` (`Domo.layer` provides one).
@@ -472,3 +499,13 @@ export const make: Effect.Effect<Datasets.Service, never, DomoHttpClient> = Effe
  * @category layers
  */
 export const layer: Layer.Layer<Datasets, never, DomoHttpClient> = Layer.effect(Datasets, make)
+
+/**
+ * An in-memory `Datasets` with the same behaviour and typed errors as the HTTP one (and the
+ * emulator), for specs that should not start a server: one fresh, empty store per layer build.
+ * SQL is limited to `SELECT * FROM table [LIMIT n]` (anything else is a `BadRequestError`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerTest: Layer.Layer<Datasets> = Layer.sync(Datasets, () => complete(DatasetsMemory.make()))
