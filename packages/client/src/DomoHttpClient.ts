@@ -150,20 +150,8 @@ export const make = (options: {
   const cap = Duration.toMillis(policy.backoffCap)
   const maxRetryAfter = Duration.toMillis(policy.maxRetryAfter)
 
-  const execute = (request: HttpClientRequest.HttpClientRequest, callOptions: RequestOptions) =>
+  const execute = (request: HttpClientRequest.HttpClientRequest, url: URL, callOptions: RequestOptions) =>
     Effect.gen(function*() {
-      let url: URL
-      try {
-        url = new URL(
-          isAbsolute(request.url) ? request.url : `${apiHost}${request.url.startsWith("/") ? "" : "/"}${request.url}`
-        )
-      } catch {
-        return yield* new DomoError.BadRequestError({
-          method: request.method,
-          path: "(invalid url)",
-          detail: "invalid URL"
-        })
-      }
       const method = request.method
       const path = url.pathname
       const idempotent = callOptions.idempotent ?? IDEMPOTENT_METHODS.has(method)
@@ -188,7 +176,8 @@ export const make = (options: {
           attempt = HttpClientRequest.setHeader(attempt, "authorization", `Bearer ${Redacted.value(token.value)}`)
         }
         const result = yield* Effect.either(http.execute(attempt))
-        scrubAuthorization(attempt)
+        // (only a header we set: without a token, `attempt` shares the caller's headers object)
+        if (token !== undefined) scrubAuthorization(attempt)
 
         let failure: Classify.Failure
         if (Either.isLeft(result)) {
@@ -275,9 +264,22 @@ export const make = (options: {
     (requestEffect) =>
       Effect.flatMap(requestEffect, (request) =>
         Effect.flatMap(FiberRef.get(currentRequestOptions), (callOptions) => {
+          let url: URL
+          try {
+            // relative to apiHost; an absolute URL stays as it is
+            url = new URL(
+              isAbsolute(request.url)
+                ? request.url
+                : `${apiHost}${request.url.startsWith("/") ? "" : "/"}${request.url}`
+            )
+          } catch {
+            return Effect.fail(
+              new DomoError.BadRequestError({ method: request.method, path: "(invalid url)", detail: "invalid URL" })
+            )
+          }
           const timeout = Duration.decode(callOptions.timeout ?? policy.requestTimeout)
-          const path = pathOf(request.url, apiHost)
-          const call = execute(request, callOptions)
+          const path = url.pathname
+          const call = execute(request, url, callOptions)
           const timed = !Duration.isFinite(timeout) ? call : call.pipe(
             Effect.timeoutFail({
               duration: timeout,

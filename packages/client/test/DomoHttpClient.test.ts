@@ -66,6 +66,16 @@ describe("DomoHttpClient basic path", () => {
       }
     }))
 
+  it.scoped("an unparsable URL is a BadRequestError, nothing is sent", () =>
+    Effect.gen(function*() {
+      const { client, state } = yield* setup()
+      const error = yield* Effect.flip(client.get("http://[not-a-host"))
+      record(error)
+      expect(error).toMatchObject({ _tag: "BadRequestError", path: "(invalid url)" })
+      expect(state.apiCalls).toHaveLength(0)
+      expect(state.tokenCalls).toHaveLength(0)
+    }))
+
   it.scoped("DecodeError names the path in the body", () =>
     Effect.gen(function*() {
       const { client, server } = yield* setup()
