@@ -183,6 +183,8 @@ const start = (options: EmulatorOptions) =>
     const local = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       effect.pipe(Effect.provide(sqlContext), Effect.withRandom(random))
 
+    // WAL (set by SqliteClient) with synchronous=NORMAL: no fsync per commit, still never corrupt
+    yield* sql`PRAGMA synchronous = NORMAL`
     yield* local(Server.migrateAll)
     const tokens = yield* local(Auth.make({ tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600 }))
     const customer = options.customer ?? "emulator"
