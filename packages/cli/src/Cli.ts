@@ -6,6 +6,7 @@
 import * as Command from "@effect/cli/Command"
 import * as Effect from "effect/Effect"
 import * as Datasets from "./commands/datasets.js"
+import * as Directory from "./commands/directory.js"
 import * as StreamsCommand from "./commands/streams.js"
 import * as Demo from "./Demo.js"
 import * as ErrorReport from "./ErrorReport.js"
@@ -22,7 +23,7 @@ export const domo = Command.make("domo").pipe(
       "DOMO_CLIENT_SECRET (and DOMO_API_HOST, DOMO_SCOPES), the matching flags, or --emulator. " +
       "Try `domo demo`."
   ),
-  Command.withSubcommands([Datasets.command, StreamsCommand.command, Demo.command])
+  Command.withSubcommands([Datasets.command, StreamsCommand.command, ...Directory.commands, Demo.command])
 )
 
 /**

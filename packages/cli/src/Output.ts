@@ -8,6 +8,7 @@ import * as Options from "@effect/cli/Options"
 import * as NodeSink from "@effect/platform-node/NodeSink"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Console from "effect/Console"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
 import type * as Sink from "effect/Sink"
@@ -35,6 +36,7 @@ export const toJsonValue = (value: unknown): unknown => {
   if (value === null || value === undefined) return value ?? null
   if (typeof value === "bigint") return value.toString()
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString()
+  if (DateTime.isDateTime(value)) return DateTime.formatIso(value)
   if (BigDecimal.isBigDecimal(value)) return BigDecimal.format(value)
   if (Array.isArray(value)) return value.map(toJsonValue)
   if (Predicate.isRecord(value) && !Predicate.hasProperty(value, "toJSON")) {
@@ -59,6 +61,7 @@ export const cell = (value: unknown): string => {
     return Number.isNaN(value.getTime()) ? "" : value.toISOString().replace("T", " ").replace(/\.000Z$|Z$/, "")
   }
   if (BigDecimal.isBigDecimal(value)) return BigDecimal.format(value)
+  if (DateTime.isDateTime(value)) return DateTime.formatIso(value)
   return JSON.stringify(toJsonValue(value))
 }
 

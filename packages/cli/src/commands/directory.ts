@@ -1,0 +1,207 @@
+/**
+ * `domo users|groups|pages|accounts …` (list, get; group members) and `domo audit` (the activity
+ * log).
+ *
+ * @since 0.1.0
+ */
+import { Accounts, ActivityLog, Groups, Pages, Users } from "@effect-domo/client"
+import type { PageModels } from "@effect-domo/client"
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Connection from "../Connection.js"
+import * as ErrorReport from "../ErrorReport.js"
+import * as Output from "../Output.js"
+
+const common = { ...Connection.options, json: Output.json }
+const limit = Options.integer("limit").pipe(Options.withDescription("at most this many"), Options.optional)
+const intId = (name: string) => Args.integer({ name }).pipe(Args.withDescription(`the ${name.replace("-", " ")}`))
+
+const take = <A, E, R>(stream: Stream.Stream<A, E, R>, n: Option.Option<number>) =>
+  Effect.map(
+    Stream.runCollect(Option.match(n, { onNone: () => stream, onSome: (k) => Stream.take(stream, k) })),
+    (chunk) => Array.from(chunk)
+  )
+
+const users = Command.make("users").pipe(
+  Command.withDescription("Users: list, get."),
+  Command.withSubcommands([
+    Command.make(
+      "list",
+      { ...common, limit },
+      (args) =>
+        Effect.flatMap(Users.Users, (s) => take(s.list(), args.limit)).pipe(
+          Effect.flatMap((xs) =>
+            Output.print(
+              args.json,
+              xs,
+              (us) => Output.table(us.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role })))
+            )
+          ),
+          Connection.provide(args)
+        )
+    ).pipe(Command.withDescription("List users.")),
+    Command.make(
+      "get",
+      { ...common, id: intId("user-id") },
+      (args) =>
+        Effect.flatMap(Users.Users, (s) => s.get(args.id)).pipe(
+          Effect.flatMap((u) => Output.print(args.json, u, Output.record)),
+          Connection.provide(args)
+        )
+    ).pipe(Command.withDescription("Show one user."))
+  ])
+)
+
+const groups = Command.make("groups").pipe(
+  Command.withDescription("Groups: list, get, members."),
+  Command.withSubcommands([
+    Command.make(
+      "list",
+      { ...common, limit },
+      (args) =>
+        Effect.flatMap(Groups.Groups, (s) => take(s.list(), args.limit)).pipe(
+          Effect.flatMap((xs) =>
+            Output.print(
+              args.json,
+              xs,
+              (gs) =>
+                Output.table(gs.map((g) => ({ id: g.id, name: g.name, members: g.memberCount, active: g.active })))
+            )
+          ),
+          Connection.provide(args)
+        )
+    ).pipe(Command.withDescription("List groups.")),
+    Command.make(
+      "get",
+      { ...common, id: intId("group-id") },
+      (args) =>
+        Effect.flatMap(Groups.Groups, (s) => s.get(args.id)).pipe(
+          Effect.flatMap((g) => Output.print(args.json, g, Output.record)),
+          Connection.provide(args)
+        )
+    ).pipe(Command.withDescription("Show one group.")),
+    Command.make(
+      "members",
+      { ...common, id: intId("group-id"), limit },
+      (args) =>
+        Effect.flatMap(Groups.Groups, (s) => take(s.members(args.id), args.limit)).pipe(
+          Effect.flatMap((ids) => Output.print(args.json, ids, (xs) => Output.table(xs.map((userId) => ({ userId }))))),
+          Connection.provide(args)
+        )
+    ).pipe(Command.withDescription("List the user ids of a group's members."))
+  ])
+)
+
+const flatten = (nodes: ReadonlyArray<PageModels.PageTreeNode>, depth = 0): Array<Record<string, unknown>> =>
+  nodes.flatMap((n) => [{ id: n.id, name: `${"  ".repeat(depth)}${n.name ?? ""}` }, ...flatten(n.children, depth + 1)])
+
+const pages = Command.make("pages").pipe(
+  Command.withDescription("Pages: list (as a tree), get."),
+  Command.withSubcommands([
+    Command.make(
+      "list",
+      { ...common, limit },
+      (args) =>
+        Effect.flatMap(Pages.Pages, (s) => take(s.list(), args.limit)).pipe(
+          Effect.flatMap((xs) => Output.print(args.json, xs, (ps) => Output.table(flatten(ps), ["id", "name"]))),
+          Connection.provide(args)
+        )
+    ).pipe(Command.withDescription("List pages with their subpages.")),
+    Command.make(
+      "get",
+      { ...common, id: intId("page-id") },
+      (args) =>
+        Effect.flatMap(Pages.Pages, (s) => s.get(args.id)).pipe(
+          Effect.flatMap((p) => Output.print(args.json, p, Output.record)),
+          Connection.provide(args)
+        )
+    ).pipe(Command.withDescription("Show one page."))
+  ])
+)
+
+const accounts = Command.make("accounts").pipe(
+  Command.withDescription("Accounts (data provider credentials; their secrets are never shown): list, get."),
+  Command.withSubcommands([
+    Command.make(
+      "list",
+      { ...common, limit },
+      (args) =>
+        Effect.flatMap(Accounts.Accounts, (s) => take(s.list(), args.limit)).pipe(
+          Effect.flatMap((xs) =>
+            Output.print(
+              args.json,
+              xs,
+              (as) => Output.table(as.map((a) => ({ id: a.id, name: a.name, type: a.type?.id, valid: a.valid })))
+            )
+          ),
+          Connection.provide(args)
+        )
+    ).pipe(Command.withDescription("List accounts.")),
+    Command.make(
+      "get",
+      { ...common, id: Args.text({ name: "account-id" }) },
+      (args) =>
+        Effect.flatMap(Accounts.Accounts, (s) => s.get(args.id)).pipe(
+          Effect.flatMap((a) => Output.print(args.json, a, Output.record)),
+          Connection.provide(args)
+        )
+    ).pipe(Command.withDescription("Show one account."))
+  ])
+)
+
+const parseInstant = (name: string, text: string): Effect.Effect<Date, ErrorReport.InputError> => {
+  const relative = /^(\d+)\s*([smhd])$/.exec(text.trim())
+  if (relative !== null) {
+    const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as "s" | "m" | "h" | "d"]
+    return Effect.succeed(new Date(Date.now() - Number(relative[1]) * unit))
+  }
+  const date = new Date(text)
+  return Number.isNaN(date.getTime())
+    ? Effect.fail(new ErrorReport.InputError({ reason: `${name}: expected an ISO date or an age like 30m, 2h, 7d` }))
+    : Effect.succeed(date)
+}
+
+const audit = Command.make(
+  "audit",
+  {
+    ...common,
+    since: Options.text("since").pipe(
+      Options.withDescription("start: an ISO date or an age (30m, 2h, 7d)"),
+      Options.withDefault("1d")
+    ),
+    until: Options.text("until").pipe(Options.withDescription("end: an ISO date or an age"), Options.optional),
+    user: Options.integer("user").pipe(Options.withDescription("only this user's entries"), Options.optional),
+    limit
+  },
+  (args) =>
+    Effect.gen(function*() {
+      const start = yield* parseInstant("--since", args.since)
+      const end = Option.isSome(args.until) ? yield* parseInstant("--until", args.until.value) : undefined
+      const log = yield* ActivityLog.ActivityLog
+      const entries = log.entries({ start, end, userId: Option.getOrUndefined(args.user) })
+      const rows = Option.match(args.limit, { onNone: () => entries, onSome: (n) => Stream.take(entries, n) }).pipe(
+        Stream.map((e) => ({
+          time: DateTime.formatIso(e.time),
+          user: e.userName ?? e.userId ?? "",
+          action: e.actionType ?? "",
+          objectType: e.objectType ?? "",
+          objectId: e.objectId ?? "",
+          object: e.objectName ?? ""
+        }))
+      )
+      yield* Output.rows(args.json, rows)
+    }).pipe(Connection.provide(args))
+).pipe(Command.withDescription("The activity log (what was done, by whom, when): a table, or NDJSON with --json."))
+
+/**
+ * The directory and audit commands.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const commands = [users, groups, pages, accounts, audit] as const
