@@ -150,6 +150,23 @@ layer(testLayer({ seed: 11 }))("users", (it) => {
       expect((yield* callJson("GET", "/v1/users", { token: yield* token("user") })).status).toBe(200)
     }))
 
+  it.effect("concurrent creates get distinct ids", () =>
+    Effect.gen(function*() {
+      const bearer = yield* token()
+      const created = yield* Effect.forEach(
+        Array.from({ length: 25 }, (_, i) => i),
+        (i) =>
+          callJson("POST", "/v1/users", {
+            token: bearer,
+            json: { name: `Parallel ${i}`, email: `parallel${i}@example.com`, role: "Participant" }
+          }),
+        { concurrency: "unbounded" }
+      )
+      expect(created.map((r) => r.status)).toEqual(created.map(() => 200))
+      const ids = created.map((r) => (r.body as { id: number }).id)
+      expect(new Set(ids).size).toBe(ids.length)
+    }))
+
   it.effect("changes are recorded in the activity log", () =>
     Effect.gen(function*() {
       const created = yield* callJson("POST", "/v1/users?sendInvite=true", {

@@ -151,3 +151,14 @@ export const parseDoc = <A>(text: string): A => JSON.parse(text) as A
  */
 export const compact = <A extends Record<string, unknown>>(value: A): A =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as A
+
+/**
+ * Run a handler's reads and writes as one SQLite transaction: id allocation (`MAX(id) + 1`)
+ * and re-numbering stay consistent when requests arrive concurrently.
+ *
+ * @internal
+ */
+export const atomically = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | SqlError.SqlError, R | SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(effect))

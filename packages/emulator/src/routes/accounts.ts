@@ -20,7 +20,7 @@ import type { Principal } from "../Auth.js"
 import { requireScope } from "../Auth.js"
 import { badRequest, notFound } from "../DomoError.js"
 import { accountTypes } from "../internal/accountTypes.js"
-import { empty, json, nextId, optionalJsonBody, paging } from "../internal/kit.js"
+import { atomically, empty, json, nextId, optionalJsonBody, paging } from "../internal/kit.js"
 import * as People from "../internal/people.js"
 import * as RouteFamily from "../RouteFamily.js"
 
@@ -97,7 +97,7 @@ const get = Effect.gen(function*() {
   return yield* json(AccountModels.Account, toAccount(yield* requireAccount(principal)))
 })
 
-const create = Effect.gen(function*() {
+const create = atomically(Effect.gen(function*() {
   const principal = yield* requireScope("account")
   const body = yield* RouteFamily.jsonBody(AccountModels.CreateAccount)
   if (body.name.trim() === "") return yield* badRequest("Account name is required")
@@ -109,7 +109,7 @@ const create = Effect.gen(function*() {
   const row: AccountRow = { id, name: body.name, type_id: body.type.id, valid: 1, owner_id: principal.userId }
   yield* record(principal, "CREATED", row)
   return yield* json(AccountModels.Account, toAccount(row))
-})
+}))
 
 const update = Effect.gen(function*() {
   const principal = yield* requireScope("account")

@@ -13,7 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Activity from "../Activity.js"
 import { requireScope } from "../Auth.js"
 import { badRequest, conflict, notFound } from "../DomoError.js"
-import { empty, intPathParam, json, nextId, paging } from "../internal/kit.js"
+import { atomically, empty, intPathParam, json, nextId, paging } from "../internal/kit.js"
 import * as People from "../internal/people.js"
 import * as RouteFamily from "../RouteFamily.js"
 
@@ -86,7 +86,7 @@ const get = Effect.gen(function*() {
   return yield* json(GroupModels.Group, toGroup(group))
 })
 
-const create = Effect.gen(function*() {
+const create = atomically(Effect.gen(function*() {
   const principal = yield* requireScope("user")
   const body = yield* RouteFamily.jsonBody(GroupModels.CreateGroup)
   if (body.name.trim() === "") return yield* badRequest("Group name is required")
@@ -109,9 +109,9 @@ const create = Effect.gen(function*() {
     creatorId: String(principal.userId),
     default: body.default === true
   })
-})
+}))
 
-const update = Effect.gen(function*() {
+const update = atomically(Effect.gen(function*() {
   const principal = yield* requireScope("user")
   const group = yield* requireGroup({ live: true })
   const body = yield* RouteFamily.jsonBody(GroupModels.UpdateGroup)
@@ -131,7 +131,7 @@ const update = Effect.gen(function*() {
   })
   const updated = yield* findGroup(group.id)
   return yield* json(GroupModels.Group, toGroup(updated!))
-})
+}))
 
 const remove = Effect.gen(function*() {
   const principal = yield* requireScope("user")

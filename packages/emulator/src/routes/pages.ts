@@ -18,7 +18,7 @@ import * as Activity from "../Activity.js"
 import type { Principal } from "../Auth.js"
 import { requireScope } from "../Auth.js"
 import { badRequest, notFound } from "../DomoError.js"
-import { compact, empty, intPathParam, json, nextId, paging, parseDoc } from "../internal/kit.js"
+import { atomically, compact, empty, intPathParam, json, nextId, paging, parseDoc } from "../internal/kit.js"
 import * as RouteFamily from "../RouteFamily.js"
 
 const PAGE_ID_BASE = 1_200_000_000
@@ -109,7 +109,7 @@ const get = Effect.gen(function*() {
   return yield* json(PageModels.Page, yield* toPage(page))
 })
 
-const create = Effect.gen(function*() {
+const create = atomically(Effect.gen(function*() {
   const principal = yield* requireScope("dashboard")
   const body = yield* RouteFamily.jsonBody(PageModels.CreatePage)
   if (body.name.trim() === "") return yield* badRequest("Page name is required")
@@ -131,9 +131,9 @@ const create = Effect.gen(function*() {
   yield* sql`INSERT INTO pages (id, parent_id, doc) VALUES (${id}, ${parentId}, ${JSON.stringify(doc)})`
   yield* record(principal, "CREATED", id, body.name)
   return yield* json(PageModels.Page, { id, parentId, ...doc, collectionIds: [] })
-})
+}))
 
-const update = Effect.gen(function*() {
+const update = atomically(Effect.gen(function*() {
   const principal = yield* requireScope("dashboard")
   const page = yield* requirePage
   const body = yield* RouteFamily.jsonBody(PageModels.UpdatePage)
@@ -168,7 +168,7 @@ const update = Effect.gen(function*() {
   yield* sql`UPDATE pages SET parent_id = ${parentId}, doc = ${JSON.stringify(doc)} WHERE id = ${page.id}`
   yield* record(principal, "UPDATED", page.id, doc.name)
   return empty(204)
-})
+}))
 
 const remove = Effect.gen(function*() {
   const principal = yield* requireScope("dashboard")
@@ -198,7 +198,7 @@ const listCollections = Effect.gen(function*() {
   return yield* json(PageModels.CollectionList, rows.map((r) => ({ id: r.id, ...parseDoc<CollectionDoc>(r.doc) })))
 })
 
-const createCollection = Effect.gen(function*() {
+const createCollection = atomically(Effect.gen(function*() {
   const principal = yield* requireScope("dashboard")
   const page = yield* requirePage
   const body = yield* RouteFamily.jsonBody(PageModels.CreateCollection)
@@ -212,7 +212,7 @@ const createCollection = Effect.gen(function*() {
     ${JSON.stringify(doc)})`
   yield* record(principal, "CREATED", id, body.title, "PAGE_COLLECTION")
   return yield* json(PageModels.Collection, { id, ...doc })
-})
+}))
 
 const requireCollection = (page: PageRow) =>
   Effect.gen(function*() {

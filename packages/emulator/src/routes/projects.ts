@@ -23,7 +23,7 @@ import * as Activity from "../Activity.js"
 import type { Principal } from "../Auth.js"
 import { requireScope } from "../Auth.js"
 import { badRequest, notFound } from "../DomoError.js"
-import { compact, empty, json, nextId, nowIso, paging, parseDoc } from "../internal/kit.js"
+import { atomically, compact, empty, json, nextId, nowIso, paging, parseDoc } from "../internal/kit.js"
 import * as People from "../internal/people.js"
 import * as Store from "../internal/projectStore.js"
 import * as RouteFamily from "../RouteFamily.js"
@@ -72,7 +72,7 @@ const listProjects = Effect.gen(function*() {
   return yield* json(ProjectModels.Projects, yield* sliced(visible))
 })
 
-const createProject = Effect.gen(function*() {
+const createProject = atomically(Effect.gen(function*() {
   const principal = yield* requireScope("workflow")
   const body = yield* RouteFamily.jsonBody(ProjectModels.CreateProject)
   if (body.name.trim() === "") return yield* badRequest("Project name is required")
@@ -92,7 +92,7 @@ const createProject = Effect.gen(function*() {
   yield* sql`INSERT INTO projects (id, doc) VALUES (${id}, ${JSON.stringify(doc)})`
   yield* record(principal, "CREATED", "PROJECT", id, body.name)
   return yield* json(ProjectModels.Project, { id, ...doc })
-})
+}))
 
 const getProject = Effect.flatMap(project, ({ project }) => json(ProjectModels.Project, project))
 
@@ -140,7 +140,7 @@ const getLists = Effect.gen(function*() {
   return yield* json(ProjectModels.ProjectLists, yield* sliced(yield* Store.listsOf(current.id)))
 })
 
-const createList = Effect.gen(function*() {
+const createList = atomically(Effect.gen(function*() {
   const { principal, project: current } = yield* project
   const body = yield* RouteFamily.jsonBody(ProjectModels.CreateProjectList)
   if (body.name.trim() === "") return yield* badRequest("List name is required")
@@ -153,7 +153,7 @@ const createList = Effect.gen(function*() {
   yield* Store.renumberLists(Store.placeAt(order, id, body.index ?? 1))
   yield* record(principal, "CREATED", "PROJECT_LIST", id, body.name)
   return yield* json(ProjectModels.ProjectList, yield* Store.requireList(current.id, id))
-})
+}))
 
 const list = Effect.gen(function*() {
   const { principal, project: current } = yield* project
@@ -163,7 +163,7 @@ const list = Effect.gen(function*() {
 
 const getList = Effect.flatMap(list, ({ list }) => json(ProjectModels.ProjectList, list))
 
-const updateList = Effect.gen(function*() {
+const updateList = atomically(Effect.gen(function*() {
   const { list: current, principal, project: p } = yield* list
   const body = yield* RouteFamily.jsonBody(ProjectModels.UpdateProjectList)
   if (body.name !== undefined && body.name.trim() === "") return yield* badRequest("List name is required")
@@ -176,9 +176,9 @@ const updateList = Effect.gen(function*() {
   }
   yield* record(principal, "UPDATED", "PROJECT_LIST", current.id, doc.name)
   return yield* json(ProjectModels.ProjectList, yield* Store.requireList(p.id, current.id))
-})
+}))
 
-const deleteList = Effect.gen(function*() {
+const deleteList = atomically(Effect.gen(function*() {
   const { list: current, principal, project: p } = yield* list
   const sql = yield* SqlClient.SqlClient
   yield* sql`DELETE FROM project_attachments WHERE task_id IN (SELECT id FROM project_tasks
@@ -188,7 +188,7 @@ const deleteList = Effect.gen(function*() {
   yield* Store.renumberLists((yield* Store.listsOf(p.id)).map((l) => l.id))
   yield* record(principal, "DELETED", "PROJECT_LIST", current.id, current.name)
   return empty(200)
-})
+}))
 
 // ---- tasks ----
 
@@ -204,7 +204,7 @@ const listTasks = Effect.gen(function*() {
   return yield* json(ProjectModels.Tasks, yield* Store.tasksOf(p.id, l.id, page))
 })
 
-const createTask = Effect.gen(function*() {
+const createTask = atomically(Effect.gen(function*() {
   const { list: l, principal, project: p } = yield* list
   const body = yield* RouteFamily.jsonBody(ProjectModels.CreateTask)
   if (body.taskName.trim() === "") return yield* badRequest("taskName is required")
@@ -229,7 +229,7 @@ const createTask = Effect.gen(function*() {
   yield* Store.renumberTasks(Store.placeAt(yield* Store.taskOrder(l.id), id, body.priority ?? 1))
   yield* record(principal, "CREATED", "TASK", id, body.taskName)
   return yield* json(ProjectModels.Task, yield* Store.toTask(yield* Store.requireTask(p.id, l.id, id)))
-})
+}))
 
 const task = Effect.gen(function*() {
   const { list: l, principal, project: p } = yield* list
@@ -239,7 +239,7 @@ const task = Effect.gen(function*() {
 
 const getTask = Effect.flatMap(task, ({ row }) => Effect.flatMap(Store.toTask(row), (t) => json(ProjectModels.Task, t)))
 
-const updateTask = Effect.gen(function*() {
+const updateTask = atomically(Effect.gen(function*() {
   const { principal, project: p, row } = yield* task
   const body = yield* RouteFamily.jsonBody(ProjectModels.UpdateTask)
   if (body.taskName !== undefined && body.taskName.trim() === "") return yield* badRequest("taskName is required")
@@ -260,7 +260,7 @@ const updateTask = Effect.gen(function*() {
   yield* Store.renumberTasks(Store.placeAt(order, row.id, position))
   yield* record(principal, "UPDATED", "TASK", row.id, doc.taskName)
   return yield* json(ProjectModels.Task, yield* Store.toTask(yield* Store.requireTask(p.id, targetList, row.id)))
-})
+}))
 
 // ---- attachments ----
 
@@ -300,7 +300,6 @@ const upload = Effect.gen(function*() {
     return yield* badRequest("Expected a multipart/form-data body with a 'file' field")
   }
   const content = Buffer.from(yield* Effect.promise(() => file.arrayBuffer()))
-  const id = yield* nextId("project_attachments", ATTACHMENT_ID_BASE)
   const meta: Omit<ProjectModels.Attachment, "id"> = {
     taskId: Number(row.id),
     createdDate: yield* nowIso,
@@ -309,8 +308,12 @@ const upload = Effect.gen(function*() {
     mimeType: file.type === "" ? "application/octet-stream" : file.type
   }
   const sql = yield* SqlClient.SqlClient
-  yield* sql`INSERT INTO project_attachments (id, task_id, doc, bytes) VALUES (${id}, ${row.id},
-    ${JSON.stringify(meta)}, ${content})`
+  const id = yield* atomically(Effect.gen(function*() {
+    const next = yield* nextId("project_attachments", ATTACHMENT_ID_BASE)
+    yield* sql`INSERT INTO project_attachments (id, task_id, doc, bytes) VALUES (${next}, ${row.id},
+      ${JSON.stringify(meta)}, ${content})`
+    return next
+  }))
   yield* record(principal, "UPLOADED", "TASK_ATTACHMENT", String(id), meta.fileName)
   return yield* json(ProjectModels.Attachment, { id, ...meta })
 })

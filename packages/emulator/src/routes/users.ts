@@ -13,7 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Activity from "../Activity.js"
 import { requireScope } from "../Auth.js"
 import { badRequest, conflict, notFound } from "../DomoError.js"
-import { compact, empty, intPathParam, json, nextId, nowIso, paging } from "../internal/kit.js"
+import { atomically, compact, empty, intPathParam, json, nextId, nowIso, paging } from "../internal/kit.js"
 import * as People from "../internal/people.js"
 import * as RouteFamily from "../RouteFamily.js"
 
@@ -74,7 +74,7 @@ const get = Effect.gen(function*() {
   return yield* json(UserModels.User, yield* fullUser(user))
 })
 
-const create = Effect.gen(function*() {
+const create = atomically(Effect.gen(function*() {
   const principal = yield* requireScope("user")
   const query = yield* RouteFamily.query
   const rawInvite = query.get("sendInvite")
@@ -110,9 +110,9 @@ const create = Effect.gen(function*() {
   // Domo's create answer omits timezone and locale
   const { locale: _locale, timezone: _timezone, ...shown } = doc
   return yield* json(UserModels.User, { id, ...shown, image: avatar(id), groups: [] })
-})
+}))
 
-const update = Effect.gen(function*() {
+const update = atomically(Effect.gen(function*() {
   const principal = yield* requireScope("user")
   const user = yield* requireUser
   if (user.deleted) return yield* notFound(`User ${user.id} not found`)
@@ -139,7 +139,7 @@ const update = Effect.gen(function*() {
     objectName: doc.name
   })
   return yield* json(UserModels.User, yield* fullUser({ ...user, doc }))
-})
+}))
 
 const remove = Effect.gen(function*() {
   const principal = yield* requireScope("user")
