@@ -9,6 +9,9 @@ import * as Domo from "@effect-domo/client/Domo"
 import * as DomoConfig from "@effect-domo/client/DomoConfig"
 import * as DomoHttpClient from "@effect-domo/client/DomoHttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -120,12 +123,22 @@ const main = async () => {
   const runtime = ManagedRuntime.make(
     Domo.layer.pipe(
       Layer.provide(DomoConfig.layer({ apiHost: url, clientId: "bench", clientSecret: Redacted.make("bench-secret") })),
-      Layer.provide(NodeHttpClient.layerUndici)
+      Layer.provideMerge(NodeHttpClient.layerUndici)
     )
   )
   const client = await runtime.runPromise(DomoHttpClient.DomoHttpClient)
   const decode = DomoHttpClient.schemaBodyJson(DataSet)
   const ours = Effect.asVoid(Effect.flatMap(client.get("/v1/datasets/abc"), decode))
+  // the platform's own stack with the same work (bearer, status check, Schema decode), no span
+  const platform = (await runtime.runPromise(HttpClient.HttpClient)).pipe(
+    HttpClient.mapRequest(HttpClientRequest.prependUrl(url)),
+    HttpClient.mapRequest(HttpClientRequest.bearerToken("x")),
+    HttpClient.filterStatusOk,
+    HttpClient.withTracerDisabledWhen(() => true)
+  )
+  const stock = Effect.asVoid(
+    Effect.flatMap(platform.get("/v1/datasets/abc"), HttpClientResponse.schemaBodyJson(DataSet))
+  )
   const raw = async () => {
     const response = await undici.request(`${url}/v1/datasets/abc`, { headers: { authorization: "Bearer x" } })
     if (response.statusCode !== 200) throw new Error(String(response.statusCode))
@@ -137,6 +150,7 @@ const main = async () => {
     const skipped: Result = { rps: Number.NaN, cpuMicros: Number.NaN, p50: Number.NaN, p99: Number.NaN }
     const base = process.env.ONLY === "domo" ? skipped : await measure(c, raw)
     const mine = process.env.ONLY === "undici" ? skipped : await runtime.runPromise(measureEffect(c, ours))
+    const floor = process.env.ONLY !== undefined ? skipped : await runtime.runPromise(measureEffect(c, stock))
     rows.push(
       `c=${String(c).padStart(2)}  undici ${base.rps.toFixed(0).padStart(6)} req/s ${
         base.cpuMicros.toFixed(1).padStart(6)
@@ -145,7 +159,10 @@ const main = async () => {
           mine.rps.toFixed(0).padStart(6)
         } req/s` +
         ` ${mine.cpuMicros.toFixed(1).padStart(6)} µs CPU p50 ${mine.p50.toFixed(2)} p99 ${mine.p99.toFixed(2)} ms |` +
-        ` CPU ×${(mine.cpuMicros / base.cpuMicros).toFixed(2)} p99 ×${(mine.p99 / base.p99).toFixed(2)}`
+        ` CPU ×${(mine.cpuMicros / base.cpuMicros).toFixed(2)} p99 ×${(mine.p99 / base.p99).toFixed(2)}` +
+        ` | platform stack (no span) ${floor.cpuMicros.toFixed(1)} µs CPU: ×${
+          (floor.cpuMicros / base.cpuMicros).toFixed(2)
+        }`
     )
   }
   console.log(`GET small JSON, ${N} requests per run`)
