@@ -99,7 +99,7 @@ export const make: Effect.Effect<Accounts.Service, never, DomoHttpClient> = Effe
 
   const list = (options?: ListOptions) =>
     Paging.offsetPaged(
-      { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset },
+      { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset, clampSafe: true },
       (page) =>
         Call.executeJson(
           client,
@@ -147,7 +147,7 @@ export const make: Effect.Effect<Accounts.Service, never, DomoHttpClient> = Effe
 
   const listTypes = (options?: ListOptions) =>
     Paging.offsetPaged(
-      { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset },
+      { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset, clampSafe: true },
       (page) =>
         Call.executeJson(
           client,

@@ -121,7 +121,7 @@ export const make: Effect.Effect<ActivityLog.Service, never, DomoHttpClient> = E
   const entries = (query: Query) =>
     Stream.unwrap(Effect.map(queryParams(query), (params) =>
       Paging.offsetPaged(
-        { max: maxPageSize, pageSize: query.pageSize, offset: query.offset },
+        { max: maxPageSize, pageSize: query.pageSize, offset: query.offset, clampSafe: true },
         (page) =>
           Call.executeJson(
             client,

@@ -95,7 +95,7 @@ export const make: Effect.Effect<Groups.Service, never, DomoHttpClient> = Effect
 
   const list = (options?: ListOptions) =>
     Paging.offsetPaged(
-      { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset },
+      { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset, clampSafe: true },
       (page) =>
         Call.executeJson(
           client,
@@ -127,7 +127,7 @@ export const make: Effect.Effect<Groups.Service, never, DomoHttpClient> = Effect
   const members = (id: number, options?: ListOptions) =>
     Stream.unwrap(Effect.map(groupId("GET", id), (gid) =>
       Paging.offsetPaged(
-        { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset },
+        { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset, clampSafe: true },
         (page) =>
           Call.executeJson(
             client,

@@ -108,7 +108,7 @@ export const make: Effect.Effect<Pages.Service, never, DomoHttpClient> = Effect.
 
   const list = (options?: ListOptions) =>
     Paging.offsetPaged(
-      { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset },
+      { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset, clampSafe: true },
       (page) =>
         Call.executeJson(
           client,

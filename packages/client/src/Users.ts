@@ -105,7 +105,7 @@ export const make: Effect.Effect<Users.Service, never, DomoHttpClient> = Effect.
 
   const list = (options?: ListOptions) =>
     Paging.offsetPaged(
-      { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset },
+      { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset, clampSafe: true },
       (page) =>
         Call.executeJson(
           client,

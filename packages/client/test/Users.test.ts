@@ -86,10 +86,11 @@ describe("Users against the emulator", () => {
         expect(Chunk.size(two)).toBe(2)
         expect((yield* routeCount("GET /v1/users")) - beforeTake).toBe(1)
 
-        // a page size above 500 is clamped to 500 (Domo rejects more): one request for everything
+        // a page size above 500 is clamped to 500 (the emulator, like Domo's docs, rejects more);
+        // everything fits in one page, which one more (empty) page confirms
         const beforeBig = yield* routeCount("GET /v1/users")
         expect(Chunk.size(yield* Stream.runCollect(users.list({ pageSize: 10_000 })))).toBe(all.length)
-        expect((yield* routeCount("GET /v1/users")) - beforeBig).toBe(1)
+        expect((yield* routeCount("GET /v1/users")) - beforeBig).toBe(2)
 
         // offset skips
         const skipped = Chunk.toReadonlyArray(yield* Stream.runCollect(users.list({ offset: 2 })))
@@ -157,6 +158,24 @@ describe("Users on a scripted server", () => {
       server.script("/v1/users/6", { status: 200, body: "<html>not json</html>" })
       const html = yield* Effect.flip(users.get(6))
       expect(html._tag === "DecodeError" && html.issue).toBe("body is not JSON")
+    }))
+
+  it.scoped("a server that clamps `limit` below what was asked loses nothing", () =>
+    Effect.gen(function*() {
+      const { context, server } = yield* scripted(UsersModule.layer)
+      const users = Context.get(context, Users)
+      const page = (from: number, count: number) =>
+        Array.from({ length: count }, (_, i) => ({ id: from + i, name: `U${from + i}` }))
+      // asked for 500 a page, the server sends 50, 50, then the last 20
+      server.script("/v1/users", { status: 200, body: page(1, 50) }, { status: 200, body: page(51, 50) }, {
+        status: 200,
+        body: page(101, 20)
+      })
+      const all = Chunk.toReadonlyArray(yield* Stream.runCollect(users.list()))
+      expect(all.map((u) => u.id)).toEqual(page(1, 120).map((u) => u.id))
+      const calls = server.state.apiCalls.filter((c) => c.path === "/v1/users")
+      expect(calls.map((c) => new URLSearchParams(c.query).get("offset"))).toEqual(["0", "50", "100"])
+      expect(calls.every((c) => new URLSearchParams(c.query).get("limit") === "500")).toBe(true)
     }))
 
   it.scoped("create sends the JSON body and sendInvite as Domo's SDKs do", () =>

@@ -1,7 +1,7 @@
 /**
  * Domo's offset paging as a lazy `Stream`: `limit` + `offset` query parameters, bare JSON arrays
- * back, no total. A page is fetched only when the consumer pulls past the previous one; a page
- * shorter than `limit` (or empty) ends the stream.
+ * back, no total. A page is fetched only when the consumer pulls past the previous one; an empty
+ * page, or a page shorter than `limit`, ends the stream (see `clampSafe` for the one exception).
  *
  * @internal
  */
@@ -24,6 +24,14 @@ export interface PagingOptions {
   readonly pageSize?: number | undefined
   /** item offset of the first item (default 0) */
   readonly offset?: number | undefined
+  /**
+   * Domo documents no behaviour above a family's maximum `limit` (400 or a silent clamp); if the
+   * server clamps, every page is shorter than `limit` and a short page is no proof of the end.
+   * With `clampSafe`, a short page ends the stream only when an earlier page was longer; a
+   * first short page is confirmed by one more request (which an empty page ends). Costs one
+   * request on a list that fits in one page; never loses items to a clamp.
+   */
+  readonly clampSafe?: boolean | undefined
 }
 
 /**
@@ -46,12 +54,20 @@ export const offsetPaged = <A, E, R>(
 ): Stream.Stream<A, E, R> => {
   const limit = clampPageSize(options.max, options.pageSize)
   const start = Math.max(0, Math.floor(options.offset ?? 0))
-  return Stream.paginateChunkEffect(start, (offset) =>
-    Effect.map(fetch({ limit, offset }), (items) =>
-      [
-        Chunk.fromIterable(items),
-        items.length < limit ? Option.none() : Option.some(offset + items.length)
-      ] as const))
+  const clampSafe = options.clampSafe === true
+  // state: the next offset and the longest page seen so far
+  return Stream.paginateChunkEffect(
+    { offset: start, longest: 0 },
+    ({ longest, offset }) =>
+      Effect.map(fetch({ limit, offset }), (items) => {
+        const n = items.length
+        const last = n === 0 || (n < limit && (!clampSafe || longest > n))
+        return [
+          Chunk.fromIterable(items),
+          last ? Option.none() : Option.some({ offset: offset + n, longest: Math.max(longest, n) })
+        ] as const
+      })
+  )
 }
 
 /**

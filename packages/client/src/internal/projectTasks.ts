@@ -66,7 +66,7 @@ export const make = ({ client, listPath, maxPageSize, projectPath }: Options) =>
   const paged = (path: Effect.Effect<string, DomoError.BadRequestError>, options?: ListOptions) =>
     Stream.unwrap(Effect.map(path, (p) =>
       Paging.offsetPaged(
-        { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset },
+        { max: maxPageSize, pageSize: options?.pageSize, offset: options?.offset, clampSafe: true },
         (page) =>
           Call.executeJson(
             client,
