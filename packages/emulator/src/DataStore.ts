@@ -143,6 +143,35 @@ const createTable = (table: string, columns: ReadonlyArray<DataSetModels.Column>
 const dropTable = (table: string) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(`DROP TABLE IF EXISTS ${quoteId(table)}`))
 
+// Exports in progress read their data table page by page: a REPLACE (or a delete) that retires
+// that table meanwhile only marks it, and the last reader drops it, so every export is a
+// consistent snapshot. Table names are unique (DataSet id + random suffix).
+const readers = new Map<string, number>()
+const retired = new Set<string>()
+
+const retireTable = (table: string) =>
+  Effect.suspend(() => {
+    if ((readers.get(table) ?? 0) > 0) {
+      retired.add(table)
+      return Effect.void
+    }
+    return Effect.asVoid(dropTable(table))
+  })
+
+const startReading = (table: string) => Effect.sync(() => readers.set(table, (readers.get(table) ?? 0) + 1))
+
+const stopReading = (table: string) =>
+  Effect.suspend(() => {
+    const left = (readers.get(table) ?? 1) - 1
+    if (left > 0) {
+      readers.set(table, left)
+      return Effect.void
+    }
+    readers.delete(table)
+    if (!retired.delete(table)) return Effect.void
+    return Effect.ignore(dropTable(table))
+  })
+
 /**
  * Create a DataSet (and its empty data table).
  *
@@ -287,7 +316,7 @@ export const update = (
         if (sameTypes && columns.length > 0) {
           yield* sql.unsafe(`INSERT INTO ${quoteId(table)} SELECT * FROM ${quoteId(current.dataTable)}`)
         }
-        yield* dropTable(current.dataTable)
+        yield* retireTable(current.dataTable)
         yield* sql`UPDATE datasets SET schema_json = ${JSON.stringify(columns)}, data_table = ${table},
           row_count = ${sameTypes ? current.rows : 0} WHERE id = ${id}`
       }
@@ -317,7 +346,7 @@ export const remove = (
     const current = yield* require(id)
     const now = yield* nowIso
     yield* sql.withTransaction(Effect.zipRight(
-      dropTable(current.dataTable),
+      retireTable(current.dataTable),
       sql`UPDATE datasets SET deleted = 1, row_count = 0, updated_at = ${now} WHERE id = ${id}`
     ))
     return current
@@ -438,7 +467,7 @@ export const importCsv = <E>(
     yield* sql.withTransaction(Effect.gen(function*() {
       const current = yield* require(dataset.id)
       if (method._tag === "REPLACE") {
-        yield* dropTable(current.dataTable)
+        yield* retireTable(current.dataTable)
         yield* sql`UPDATE datasets SET data_table = ${staging}, row_count = ${count}, updated_at = ${now},
           data_current_at = ${now} WHERE id = ${dataset.id}`
         return
@@ -490,7 +519,11 @@ export const exportCsv = (
           return [Chunk.fromIterable(text === "" ? [] : [encoder.encode(text)]), next] as const
         }))
   )
-  return Stream.concat(header, pages)
+  const table = dataset.dataTable
+  return Stream.concat(
+    header,
+    Stream.acquireRelease(startReading(table), () => stopReading(table)).pipe(Stream.flatMap(() => pages))
+  )
 }
 
 /**

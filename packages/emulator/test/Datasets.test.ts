@@ -2,6 +2,8 @@ import { DataSetModels } from "@effect-domo/client"
 import { expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { Emulator } from "../src/Emulator.js"
 import { call, callJson, testLayer, token } from "./helpers.js"
 
 const decodeDataSet = Schema.decodeUnknownSync(DataSetModels.DataSet)
@@ -139,6 +141,37 @@ layer(testLayer())("DataSets", (it) => {
       expect(fallback.status).toBe(204)
       const noHeader = yield* call("GET", `/v1/datasets/${created.id}/data`, { accept: "text/csv" })
       expect(yield* noHeader.text).toBe("only,1,1,1,2021-01-01,2021-01-01T00:00:00\n")
+    }))
+
+  it.effect("an export in progress is a snapshot: a REPLACE meanwhile does not cut it", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator
+      const created = yield* createDataSet("Snapshot", {
+        name: "Snapshot",
+        schema: { columns: [{ type: "LONG", name: "n" }, { type: "STRING", name: "pad" }] }
+      })
+      // about 16 MB: more than the socket buffers hold, so the export is still running below
+      const pad = "x".repeat(200)
+      const rows = Array.from({ length: 80_000 }, (_, i) => `${i + 1},${pad}\n`).join("")
+      expect((yield* call("PUT", `/v1/datasets/${created.id}/data`, { text: rows })).status).toBe(204)
+      const response = yield* call("GET", `/v1/datasets/${created.id}/data`, { accept: "text/csv" })
+      const decoder = new TextDecoder()
+      let text = ""
+      let replaced = false
+      yield* Stream.runForEach(response.stream, (chunk) =>
+        Effect.gen(function*() {
+          text += decoder.decode(chunk, { stream: true })
+          if (!replaced) {
+            replaced = true
+            expect((yield* call("PUT", `/v1/datasets/${created.id}/data`, { text: "7,x\n" })).status).toBe(204)
+          }
+        }))
+      expect(text).toBe(rows)
+      const after = yield* call("GET", `/v1/datasets/${created.id}/data`, { accept: "text/csv" })
+      expect(yield* after.text).toBe("7,x\n")
+      const tables = yield* emulator.sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master
+        WHERE type = 'table' AND name LIKE ${`ds_${created.id.replace(/-/g, "")}%`}`
+      expect(tables[0]!.n).toBe(1)
     }))
 
   it.effect("a bad CSV is a 400 naming row and column, and nothing is stored", () =>
