@@ -22,6 +22,9 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
+import * as Http from "node:http"
+import type { AddressInfo } from "node:net"
 import * as Zlib from "node:zlib"
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000)
@@ -116,7 +119,7 @@ const atText = (d: Date) => `${dayText(d)} ${pad(d.getUTCHours())}:${pad(d.getUT
  * (a) The lower bound: a hand-written encoder for exactly these columns (no per-column
  * dispatch, no validation) and `gzipSync` per part of PART_SIZE, in one loop; nothing sent.
  */
-const lowerBound = (rows: number) => {
+const lowerBound = (rows: number, encoder: "hand" | "table") => {
   let bytes = 0
   let sent = 0
   let pending: Array<Buffer> = []
@@ -134,6 +137,23 @@ const lowerBound = (rows: number) => {
     sent += Zlib.gzipSync(Buffer.concat(pending), { level: LEVEL }).length
     pending = []
     pendingBytes = 0
+  }
+  if (encoder === "table") {
+    // the same DomoTable encoder `upload` uses, 4096 rows at a time
+    let batch: Array<BenchRow> = []
+    const encodeBatch = () => {
+      text = Either.getOrThrow(DomoTable.formatCsv(Bench, batch))
+      batch = []
+      emit()
+      if (pendingBytes >= PART_SIZE) flush()
+    }
+    for (const r of generateRows(rows)) {
+      batch.push(r)
+      if (batch.length === 4096) encodeBatch()
+    }
+    encodeBatch()
+    flush()
+    return { bytes, sent }
   }
   for (const r of generateRows(rows)) {
     text += quote(r.name) + "," + r.count + "," + r.amount + "," + dayText(r.day) + "," + atText(r.at) + "," +
@@ -156,9 +176,9 @@ const createStream = Effect.flatMap(Streams.Streams, (streams) =>
 
 const child = async (side: string, rows: number): Promise<Measured> => {
   const cpu0 = process.cpuUsage()
-  if (side === "lower-bound") {
+  if (side === "lower-bound" || side === "lower-bound-table") {
     const start = performance.now()
-    const { bytes, sent } = lowerBound(rows)
+    const { bytes, sent } = lowerBound(rows, side === "lower-bound" ? "hand" : "table")
     return finish(side, rows, bytes, sent, start, undefined, cpu0)
   }
   return Effect.runPromise(Effect.scoped(Effect.gen(function*() {
@@ -238,8 +258,22 @@ const finish = (
     seconds: (performance.now() - start) / 1000,
     partsSeconds: partsDone === undefined ? undefined : (partsDone - start) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    peakRssMB: process.resourceUsage().maxRSS / 1024
+    peakRssMB: peakRssKiB() / 1024
   }
+}
+
+/**
+ * This process's own peak RSS. Not `resourceUsage().maxRSS`: on Linux it keeps the parent's RSS
+ * at fork time (the emulator, holding the rows stored so far), which would hide the child's own.
+ */
+const peakRssKiB = (): number => {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(Fs.readFileSync("/proc/self/status", "utf8"))
+    if (match !== null) return Number(match[1])
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,7 +282,8 @@ const finish = (
 
 const runChild = (side: string, rows: number, env: Record<string, string>): Promise<Measured> =>
   new Promise((resolve, reject) => {
-    const proc = ChildProcess.spawn(process.execPath, [process.argv[1], "child", side, String(rows)], {
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "")
+    const proc = ChildProcess.spawn(process.execPath, [...nodeArgs, process.argv[1], "child", side, String(rows)], {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "inherit"]
     })
@@ -262,63 +297,134 @@ const runChild = (side: string, rows: number, env: Record<string, string>): Prom
     })
   })
 
+/**
+ * A server that speaks just enough of the Stream API and throws every part away: with it, the
+ * figures are the client's own, without the emulator parsing and storing the rows.
+ */
+const discardServer = Effect.acquireRelease(
+  Effect.async<Http.Server>((resume) => {
+    let executions = 0
+    const server = Http.createServer((request, response) => {
+      let bytes = 0
+      request.on("data", (chunk: Buffer) => (bytes += chunk.length))
+      request.on("end", () => {
+        const path = (request.url ?? "").split("?")[0]
+        const json = (body: unknown) => {
+          response.writeHead(200, { "content-type": "application/json" })
+          response.end(JSON.stringify(body))
+        }
+        const execution = (state: string) => ({ id: executions, currentState: state, bytes })
+        if (path === "/oauth/token") return json({ access_token: "discard", expires_in: 3600, token_type: "bearer" })
+        if (request.method === "POST" && path === "/v1/streams") {
+          return json({ id: 1, dataSet: { id: "discard" }, updateMethod: "REPLACE" })
+        }
+        if (request.method === "GET" && path.startsWith("/v1/streams/")) {
+          return json({ id: 1, dataSet: { id: "discard", schema: Bench.domoSchema }, updateMethod: "REPLACE" })
+        }
+        if (request.method === "POST" && path.endsWith("/executions")) {
+          executions++
+          return json(execution("ACTIVE"))
+        }
+        if (path.endsWith("/commit")) return json(execution("SUCCESS"))
+        if (path.endsWith("/abort")) return json(execution("ABORTED"))
+        return json(execution("ACTIVE"))
+      })
+    })
+    server.keepAliveTimeout = 65_000
+    server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+  }),
+  (server) =>
+    Effect.async<void>((resume) => {
+      server.closeAllConnections()
+      server.close(() => resume(Effect.void))
+    })
+)
+
 const fmt = (n: number, digits = 1) => n.toFixed(digits)
+
+const names: Record<string, string> = {
+  "lower-bound": "(a) hand encoder + gzip loop",
+  "lower-bound-table": "(a') DomoTable encoder + gzip loop",
+  "upload": "StreamUpload.upload",
+  "sdk-way": "(b) SDK way: all in memory, plain"
+}
 
 const parent = Effect.scoped(Effect.gen(function*() {
   const emulator = yield* Emulator.make({ seed: 7 })
-  const env = {
+  const discard = yield* discardServer
+  const emulatorEnv = {
     DOMO_API_HOST: emulator.url,
     DOMO_CLIENT_ID: emulator.clientId,
     DOMO_CLIENT_SECRET: Redacted.value(emulator.clientSecret)
   }
+  const discardEnv = {
+    DOMO_API_HOST: `http://127.0.0.1:${(discard.address() as AddressInfo).port}`,
+    DOMO_CLIENT_ID: "bench",
+    DOMO_CLIENT_SECRET: "bench"
+  }
   console.log(
     `Stream upload, ${ROWS.toLocaleString("en")} rows × 6 columns; parts of ${
       PART_SIZE / 1024 / 1024
-    } MiB, gzip level ${LEVEL}, ${StreamUpload.defaultConcurrency} parts at once; emulator on loopback`
+    } MiB, gzip level ${LEVEL}, ${StreamUpload.defaultConcurrency} parts at once; servers on loopback`
   )
-  const sides: Array<readonly [string, number]> = [
-    ["lower-bound", ROWS],
-    ["upload", ROWS],
-    ["sdk-way", ROWS],
-    ["upload", Math.floor(ROWS / 4)]
+  const sides: Array<readonly [string, string, number, Record<string, string>]> = [
+    ["lower-bound", "-", ROWS, {}],
+    ["lower-bound-table", "-", ROWS, {}],
+    ["upload", "emulator", ROWS, emulatorEnv],
+    ["sdk-way", "emulator", ROWS, emulatorEnv],
+    ["upload", "discard", ROWS, discardEnv],
+    ["sdk-way", "discard", ROWS, discardEnv],
+    ["upload", "discard", Math.floor(ROWS / 4), discardEnv]
   ]
-  const results: Array<Measured> = []
-  for (const [side, rows] of sides) {
-    results.push(yield* Effect.promise(() => runChild(side, rows, env)))
-  }
-  const [lower, upload, sdk, small] = results
   console.log(
-    `\n  ${"side".padEnd(34)} ${"rows".padStart(9)} ${"total s".padStart(8)} ${"parts s".padStart(8)} ${
-      "k rows/s".padStart(9)
-    } ${"CSV MB/s".padStart(9)} ${"sent MB".padStart(8)} ${"CPU s".padStart(6)} ${"peak RSS MB".padStart(12)}`
+    `\n  ${"side".padEnd(34)} ${"server".padEnd(9)} ${"rows".padStart(8)} ${"total s".padStart(8)} ${
+      "parts s".padStart(8)
+    } ${"k rows/s".padStart(9)} ${"CSV MB/s".padStart(9)} ${"sent MB".padStart(8)} ${"CPU s".padStart(6)} ${
+      "peak RSS MB".padStart(12)
+    }`
   )
-  const names: Record<string, string> = {
-    "lower-bound": "(a) encode + gzip loop, no HTTP",
-    "upload": "StreamUpload.upload",
-    "sdk-way": "(b) SDK way: all in memory, plain"
-  }
-  for (const r of results) {
+  const results: Array<Measured> = []
+  // BENCH_SIDES=1,3 runs only those sides (for profiling); the ratios need all of them
+  const only = process.env.BENCH_SIDES?.split(",").map(Number)
+  for (const [side, server, rows, env] of sides.filter((_, i) => only === undefined || only.includes(i))) {
+    const r = yield* Effect.promise(() => runChild(side, rows, env))
+    results.push(r)
     console.log(
-      `  ${names[r.side].padEnd(34)} ${String(r.rows).padStart(9)} ${fmt(r.seconds, 2).padStart(8)} ${
-        (r.partsSeconds === undefined ? "-" : fmt(r.partsSeconds, 2)).padStart(8)
-      } ${fmt(r.rows / r.seconds / 1000, 0).padStart(9)} ${fmt(r.bytes / r.seconds / 1e6).padStart(9)} ${
-        fmt(r.sentBytes / 1e6).padStart(8)
-      } ${fmt(r.cpuSeconds, 2).padStart(6)} ${fmt(r.peakRssMB, 0).padStart(12)}`
+      `  ${names[r.side].padEnd(34)} ${server.padEnd(9)} ${String(r.rows).padStart(8)} ${
+        fmt(r.seconds, 2).padStart(8)
+      } ${(r.partsSeconds === undefined ? "-" : fmt(r.partsSeconds, 2)).padStart(8)} ${
+        fmt(r.rows / r.seconds / 1000, 0).padStart(9)
+      } ${fmt(r.bytes / r.seconds / 1e6).padStart(9)} ${fmt(r.sentBytes / 1e6).padStart(8)} ${
+        fmt(r.cpuSeconds, 2).padStart(6)
+      } ${fmt(r.peakRssMB, 0).padStart(12)}`
     )
   }
+  if (only !== undefined) return
+  const [lower, lowerTable, upload, sdk, uploadDiscard, sdkDiscard, small] = results
+  const ratio = (a: number, b: number) => `${fmt(a / b, 2)}×`
   console.log(`
-  upload ÷ lower bound, wall (goal ≤ 1.5×):              ${fmt(upload.seconds / lower.seconds, 2)}× total, ${
-    fmt(upload.partsSeconds! / lower.seconds, 2)
-  }× until the last part is in (the rest is the emulator storing the rows at commit)
-  SDK way ÷ upload, wall (goal ≥ 3×):                    ${fmt(sdk.seconds / upload.seconds, 2)}× total, ${
-    fmt(sdk.partsSeconds! / upload.partsSeconds!, 2)
-  }× until the last part is in
-  upload peak RSS ÷ SDK way peak RSS (goal: a fraction):  ${fmt(upload.peakRssMB / sdk.peakRssMB, 2)}× (${
-    fmt(upload.peakRssMB, 0)
-  } vs ${fmt(sdk.peakRssMB, 0)} MB)
-  upload peak RSS, ${ROWS} rows ÷ ${small.rows} rows (goal ≈ 1):  ${fmt(upload.peakRssMB / small.peakRssMB, 2)}× (${
-    fmt(upload.peakRssMB, 0)
-  } vs ${fmt(small.peakRssMB, 0)} MB)`)
+  upload ÷ lower bound, wall (goal ≤ 1.5×):
+    emulator: ${ratio(upload.seconds, lower.seconds)} total, ${
+    ratio(upload.partsSeconds!, lower.seconds)
+  } until the last part is in (the emulator parses and stores every row on the same cores)
+    discarding server: ${ratio(uploadDiscard.seconds, lower.seconds)}; CPU ${
+    ratio(uploadDiscard.cpuSeconds, lower.cpuSeconds)
+  } (threads included)
+  upload ÷ (a') the same encoder + gzip in a loop (what the pipeline and HTTP add):
+    discarding server: ${ratio(uploadDiscard.seconds, lowerTable.seconds)} wall, ${
+    ratio(uploadDiscard.cpuSeconds, lowerTable.cpuSeconds)
+  } CPU; emulator: ${ratio(upload.partsSeconds!, lowerTable.seconds)} until the last part is in
+  SDK way ÷ upload, wall (goal ≥ 3×):
+    emulator: ${ratio(sdk.seconds, upload.seconds)} total, ${
+    ratio(sdk.partsSeconds!, upload.partsSeconds!)
+  } until the last part is in; bytes sent ${ratio(sdk.sentBytes, upload.sentBytes)}
+    discarding server: ${ratio(sdkDiscard.seconds, uploadDiscard.seconds)}
+  upload peak RSS ÷ SDK way peak RSS (goal: a fraction): ${ratio(upload.peakRssMB, sdk.peakRssMB)} (emulator), ${
+    ratio(uploadDiscard.peakRssMB, sdkDiscard.peakRssMB)
+  } (discarding)
+  upload peak RSS, ${uploadDiscard.rows} rows ÷ ${small.rows} rows (goal ≈ 1): ${
+    ratio(uploadDiscard.peakRssMB, small.peakRssMB)
+  } (${fmt(uploadDiscard.peakRssMB, 0)} vs ${fmt(small.peakRssMB, 0)} MB)`)
 }))
 
 if (process.argv[2] === "child") {
