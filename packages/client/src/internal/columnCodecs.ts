@@ -152,19 +152,35 @@ export const decodeDate = (text: string): Date => {
   return new Date(ms)
 }
 
-const pad2 = (n: number): string => n < 10 ? "0" + n : "" + n
-const pad4 = (n: number): string => n < 10 ? "000" + n : n < 100 ? "00" + n : n < 1000 ? "0" + n : "" + n
+// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the years a 4-digit text can hold
+const MIN_TIME = -62167219200000
+const MAX_TIME = 253402300799999
 
 const validDate = (value: unknown): value is Date => {
   if (!(value instanceof Date)) return false
-  const y = value.getUTCFullYear()
-  return y >= 0 && y <= 9999
+  const time = value.getTime()
+  return time >= MIN_TIME && time <= MAX_TIME
+}
+
+const DAY_MS = 86_400_000
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => (i < 10 ? "0" : "") + i)
+// `YYYY-MM-DD` of recent day numbers: rows of a table tend to share days, and formatting a
+// day is the expensive part of writing a DATE or DATETIME.
+const dayKeys = new Float64Array(16384).fill(Number.NaN)
+const dayTexts: Array<string> = new Array(16384).fill("")
+const dayText = (day: number): string => {
+  const slot = day & 16383
+  if (dayKeys[slot] === day) return dayTexts[slot]
+  const text = new Date(day * DAY_MS).toISOString().slice(0, 10)
+  dayKeys[slot] = day
+  dayTexts[slot] = text
+  return text
 }
 
 /** @internal */
 export const encodeDate = (value: unknown): string => {
   if (!validDate(value)) throw new ValueError("a DATE must be a valid Date in the years 0000–9999")
-  return pad4(value.getUTCFullYear()) + "-" + pad2(value.getUTCMonth() + 1) + "-" + pad2(value.getUTCDate())
+  return dayText(Math.floor(value.getTime() / DAY_MS))
 }
 
 const DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/
@@ -206,6 +222,10 @@ export const decodeDatetime = (text: string): Date => {
 /** @internal */
 export const encodeDatetime = (value: unknown): string => {
   if (!validDate(value)) throw new ValueError("a DATETIME must be a valid Date in the years 0000–9999")
-  return pad4(value.getUTCFullYear()) + "-" + pad2(value.getUTCMonth() + 1) + "-" + pad2(value.getUTCDate()) +
-    " " + pad2(value.getUTCHours()) + ":" + pad2(value.getUTCMinutes()) + ":" + pad2(value.getUTCSeconds())
+  const time = value.getTime()
+  const day = Math.floor(time / DAY_MS)
+  const seconds = Math.floor((time - day * DAY_MS) / 1000)
+  const minutes = Math.floor(seconds / 60)
+  return dayText(day) + " " + TWO_DIGITS[Math.floor(minutes / 60)] + ":" + TWO_DIGITS[minutes % 60] + ":" +
+    TWO_DIGITS[seconds % 60]
 }

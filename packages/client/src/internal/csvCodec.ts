@@ -97,6 +97,70 @@ export const rowBuilder = (
   }
 }
 
+/** A value that cannot be written, in column `column` of the row being encoded. */
+class ColumnFailure {
+  constructor(readonly column: number, readonly value: unknown, readonly reason: string) {}
+}
+
+type LineEncoder = (row: Readonly<Record<string, unknown>>) => string
+
+/**
+ * One row → one CSV line (without the line end); throws `ColumnFailure`. Compiled once per table
+ * with `new Function` when the platform allows it: each column gets its own call site (so the
+ * writers inline) and a constant property name. Otherwise a generic loop.
+ */
+const lineEncoder = (columns: ReadonlyArray<ColumnSpec>): LineEncoder => {
+  const names = columns.map((c) => c.name)
+  const toText = columns.map((c) => c.toText as (value: unknown) => string)
+  const quoted = columns.map((c) => c.type === "STRING")
+  const nullable = columns.map((c) => c.nullable)
+  const nullError = (_column: number): never => {
+    throw new ValueError("a missing value (null) in a non-nullable column")
+  }
+  const fail = (error: unknown, column: number, value: unknown): never => {
+    if (error instanceof ValueError) throw new ColumnFailure(column, value, error.reason)
+    throw error
+  }
+  const generic: LineEncoder = (row) => {
+    let line = ""
+    let i = 0
+    let value: unknown
+    try {
+      for (; i < names.length; i++) {
+        value = row[names[i]]
+        let text: string
+        if (value === null || value === undefined) text = nullable[i] ? "" : nullError(i)
+        else text = quoted[i] ? quote(toText[i](value)) : toText[i](value)
+        line = i === 0 ? text : line + "," + text
+      }
+    } catch (error) {
+      return fail(error, i, value)
+    }
+    return line
+  }
+  if (names.length === 0) return generic
+  try {
+    const setup = names.map((_, i) => `var t${i} = T[${i}];`).join("\n")
+    const body = names.map((name, i) => {
+      const write = quoted[i] ? `q(t${i}(v))` : `t${i}(v)`
+      const empty = nullable[i] ? `""` : `n(${i})`
+      const value = `((v = r[${JSON.stringify(name)}]) === null || v === undefined ? ${empty} : ${write})`
+      return `c = ${i}; s ${i === 0 ? "=" : "+= \",\" +"} ${value};`
+    }).join("\n")
+    const source =
+      `${setup}\nreturn function (r) {\nvar c = 0, v, s;\ntry {\n${body}\nreturn s;\n} catch (e) { return f(e, c, v); }\n};`
+    const factory = new Function("T", "q", "n", "f", source) as (
+      t: ReadonlyArray<(value: unknown) => string>,
+      q: (text: string) => string,
+      n: (column: number) => never,
+      f: (error: unknown, column: number, value: unknown) => never
+    ) => LineEncoder
+    return factory(toText, quote, nullError, fail)
+  } catch {
+    return generic
+  }
+}
+
 /** Bytes are emitted once this many UTF-16 units are buffered. */
 const CHUNK_CHARS = 128 * 1024
 
@@ -110,55 +174,31 @@ export class Encoder {
   private buffer: string
   private rows = 0
   private readonly names: ReadonlyArray<string>
-  private readonly toText: ReadonlyArray<(value: unknown) => string>
-  private readonly quoted: ReadonlyArray<boolean>
-  private readonly nullable: ReadonlyArray<boolean>
+  private readonly line: LineEncoder
   private readonly utf8 = new TextEncoder()
 
   constructor(columns: ReadonlyArray<ColumnSpec>, header: boolean) {
     this.names = columns.map((c) => c.name)
-    this.toText = columns.map((c) => c.toText as (value: unknown) => string)
-    this.quoted = columns.map((c) => c.type === "STRING")
-    this.nullable = columns.map((c) => c.nullable)
+    this.line = lineEncoder(columns)
     this.buffer = header ? this.names.map(quote).join(",") + "\n" : ""
   }
 
   push(rows: Iterable<unknown>, out: Array<Uint8Array>): void {
-    const names = this.names
-    const toText = this.toText
-    const quoted = this.quoted
-    const nullable = this.nullable
-    const n = names.length
+    const line = this.line
     let buffer = this.buffer
     for (const item of rows) {
-      const row = item as Readonly<Record<string, unknown>>
       this.rows++
-      let line = ""
-      let i = 0
-      let value: unknown
       try {
-        for (; i < n; i++) {
-          value = row[names[i]]
-          let text: string
-          if (value === null || value === undefined) {
-            if (!nullable[i]) throw new ValueError("a missing value (null) in a non-nullable column")
-            text = ""
-          } else {
-            text = toText[i](value)
-            if (quoted[i]) text = quote(text)
-          }
-          line = i === 0 ? text : line + "," + text
-        }
+        buffer += line(item as Readonly<Record<string, unknown>>) + "\n"
       } catch (error) {
-        if (error instanceof ValueError) {
+        if (error instanceof ColumnFailure) {
           // Rows before the failing one are still delivered.
           if (buffer.length > 0) out.push(this.utf8.encode(buffer))
           this.buffer = ""
-          throw new RowFailure(this.rows, names[i], showValue(value), error.reason)
+          throw new RowFailure(this.rows, this.names[error.column], showValue(error.value), error.reason)
         }
         throw error
       }
-      buffer += line + "\n"
       if (buffer.length >= CHUNK_CHARS) {
         out.push(this.utf8.encode(buffer))
         buffer = ""
