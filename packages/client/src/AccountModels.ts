@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { IntId, StringId } from "./internal/wireIds.js"
+import { IntId, optional, StringId } from "./internal/wireIds.js"
 
 /**
  * An account id: a digit string such as `"88"`.
@@ -34,7 +34,7 @@ export const AccountProperties = Schema.Record({ key: Schema.String, value: Sche
  */
 export const AccountTypeRef = Schema.Struct({
   id: Schema.String,
-  properties: Schema.optional(AccountProperties)
+  properties: optional(AccountProperties)
 })
 
 /**
@@ -51,9 +51,9 @@ export type AccountTypeRef = typeof AccountTypeRef.Type
  */
 export const Account = Schema.Struct({
   id: AccountId,
-  name: Schema.optional(Schema.String),
-  valid: Schema.optional(Schema.Boolean),
-  type: Schema.optional(AccountTypeRef)
+  name: optional(Schema.String),
+  valid: optional(Schema.Boolean),
+  type: optional(AccountTypeRef)
 })
 
 /**
@@ -97,8 +97,8 @@ export type CreateAccount = typeof CreateAccount.Type
  * @category schemas
  */
 export const UpdateAccount = Schema.Struct({
-  name: Schema.optional(Schema.String),
-  type: Schema.optional(AccountTypeRef)
+  name: optional(Schema.String),
+  type: optional(AccountTypeRef)
 })
 
 /**
@@ -131,9 +131,9 @@ export type AccountShare = typeof AccountShare.Type
  */
 export const AccountTypeProperty = Schema.Struct({
   name: Schema.String,
-  prompt: Schema.optional(Schema.String),
-  regex: Schema.optional(Schema.String),
-  required: Schema.optional(Schema.Boolean)
+  prompt: optional(Schema.String),
+  regex: optional(Schema.String),
+  required: optional(Schema.Boolean)
 })
 
 /**
@@ -149,11 +149,11 @@ export type AccountTypeProperty = typeof AccountTypeProperty.Type
  * @category schemas
  */
 export const AccountTypeTemplate = Schema.Struct({
-  title: Schema.optional(Schema.String),
-  contentType: Schema.optional(Schema.String),
-  method: Schema.optional(Schema.String),
-  key: Schema.optional(Schema.String),
-  properties: Schema.optional(Schema.Array(AccountTypeProperty))
+  title: optional(Schema.String),
+  contentType: optional(Schema.String),
+  method: optional(Schema.String),
+  key: optional(Schema.String),
+  properties: optional(Schema.Array(AccountTypeProperty))
 })
 
 /**
@@ -170,8 +170,8 @@ export type AccountTypeTemplate = typeof AccountTypeTemplate.Type
  */
 export const AccountType = Schema.Struct({
   id: Schema.String,
-  name: Schema.optional(Schema.String),
-  _templates: Schema.optional(
+  name: optional(Schema.String),
+  _templates: optional(
     Schema.Record({ key: Schema.String, value: AccountTypeTemplate })
   )
 })

@@ -12,7 +12,7 @@ import * as DateTime from "effect/DateTime"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { IntId, StringId } from "./internal/wireIds.js"
+import { IntId, optional, StringId } from "./internal/wireIds.js"
 
 const docsTime = /^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2}):(\d{2}) ?([AP]M)$/i
 
@@ -49,21 +49,21 @@ export const AuditTime = Schema.transformOrFail(Schema.String, Schema.DateTimeUt
  * @category schemas
  */
 export const ActivityLogEntry = Schema.Struct({
-  userName: Schema.optional(Schema.String),
-  userId: Schema.optional(StringId),
-  userType: Schema.optional(Schema.String),
-  actorId: Schema.optional(IntId),
-  actorName: Schema.optional(Schema.String),
-  objectName: Schema.optional(Schema.String),
-  objectId: Schema.optional(StringId),
-  objectType: Schema.optional(Schema.String),
-  additionalComment: Schema.optional(Schema.String),
+  userName: optional(Schema.String),
+  userId: optional(StringId),
+  userType: optional(Schema.String),
+  actorId: optional(IntId),
+  actorName: optional(Schema.String),
+  objectName: optional(Schema.String),
+  objectId: optional(StringId),
+  objectType: optional(Schema.String),
+  additionalComment: optional(Schema.String),
   time: AuditTime,
-  eventText: Schema.optional(Schema.String),
-  device: Schema.optional(Schema.String),
-  browserDetails: Schema.optional(Schema.String),
-  ipAddress: Schema.optional(Schema.String),
-  actionType: Schema.optional(Schema.String)
+  eventText: optional(Schema.String),
+  device: optional(Schema.String),
+  browserDetails: optional(Schema.String),
+  ipAddress: optional(Schema.String),
+  actionType: optional(Schema.String)
 })
 
 /**

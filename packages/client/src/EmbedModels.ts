@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import { optional } from "./internal/wireIds.js"
 
 /**
  * What an embed token lets its holder do.
@@ -54,7 +55,7 @@ export const EmbedFilter = Schema.Struct({
   column: Schema.String,
   operator: EmbedFilterOperator,
   values: Schema.Array(Schema.String),
-  datasourceId: Schema.optional(Schema.String)
+  datasourceId: optional(Schema.String)
 })
 
 /**
@@ -71,7 +72,7 @@ export type EmbedFilter = typeof EmbedFilter.Type
  */
 export const EmbedSqlFilter = Schema.Struct({
   sqlFilter: Schema.String,
-  datasourceIds: Schema.optional(Schema.Array(Schema.String))
+  datasourceIds: optional(Schema.Array(Schema.String))
 })
 
 /**
@@ -89,8 +90,8 @@ export type EmbedSqlFilter = typeof EmbedSqlFilter.Type
 export const EmbedAuthorization = Schema.Struct({
   token: Schema.String,
   permissions: Schema.Array(EmbedPermission),
-  filters: Schema.optional(Schema.Array(EmbedFilter)),
-  sqlFilters: Schema.optional(Schema.Array(EmbedSqlFilter))
+  filters: optional(Schema.Array(EmbedFilter)),
+  sqlFilters: optional(Schema.Array(EmbedSqlFilter))
 })
 
 /**
@@ -114,7 +115,7 @@ export const maxSessionLength = 480
  * @category schemas
  */
 export const EmbedTokenRequest = Schema.Struct({
-  sessionLength: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  sessionLength: optional(Schema.Int.pipe(Schema.positive())),
   authorizations: Schema.NonEmptyArray(EmbedAuthorization)
 })
 

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { IntId, StringId } from "./internal/wireIds.js"
+import { IntId, optional, StringId } from "./internal/wireIds.js"
 
 /**
  * A group id (an integer; accepted as a digit string too).
@@ -26,13 +26,13 @@ export const GroupId = IntId
  */
 export const Group = Schema.Struct({
   id: GroupId,
-  name: Schema.optional(Schema.String),
-  default: Schema.optional(Schema.Boolean),
-  active: Schema.optional(Schema.Boolean),
-  creatorId: Schema.optional(StringId),
-  memberCount: Schema.optional(Schema.Int),
-  deleted: Schema.optional(Schema.Boolean),
-  userIds: Schema.optional(Schema.Array(IntId))
+  name: optional(Schema.String),
+  default: optional(Schema.Boolean),
+  active: optional(Schema.Boolean),
+  creatorId: optional(StringId),
+  memberCount: optional(Schema.Int),
+  deleted: optional(Schema.Boolean),
+  userIds: optional(Schema.Array(IntId))
 })
 
 /**
@@ -57,8 +57,8 @@ export const GroupList = Schema.Array(Group)
  */
 export const CreateGroup = Schema.Struct({
   name: Schema.String,
-  default: Schema.optional(Schema.Boolean),
-  active: Schema.optional(Schema.Boolean)
+  default: optional(Schema.Boolean),
+  active: optional(Schema.Boolean)
 })
 
 /**
@@ -75,10 +75,10 @@ export type CreateGroup = typeof CreateGroup.Type
  * @category schemas
  */
 export const UpdateGroup = Schema.Struct({
-  name: Schema.optional(Schema.String),
-  active: Schema.optional(Schema.Boolean),
-  default: Schema.optional(Schema.Boolean),
-  memberCount: Schema.optional(Schema.Int)
+  name: optional(Schema.String),
+  active: optional(Schema.Boolean),
+  default: optional(Schema.Boolean),
+  memberCount: optional(Schema.Int)
 })
 
 /**

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { IntId } from "./internal/wireIds.js"
+import { IntId, optional } from "./internal/wireIds.js"
 
 /**
  * A page id (an integer; accepted as a digit string too).
@@ -25,8 +25,8 @@ export const PageId = IntId
  * @category schemas
  */
 export const PageVisibility = Schema.Struct({
-  userIds: Schema.optional(Schema.Array(IntId)),
-  groupIds: Schema.optional(Schema.Array(IntId))
+  userIds: optional(Schema.Array(IntId)),
+  groupIds: optional(Schema.Array(IntId))
 })
 
 /**
@@ -43,8 +43,8 @@ export type PageVisibility = typeof PageVisibility.Type
  */
 export const PageOwner = Schema.Struct({
   id: IntId,
-  type: Schema.optional(Schema.String),
-  displayName: Schema.optional(Schema.String)
+  type: optional(Schema.String),
+  displayName: optional(Schema.String)
 })
 
 /**
@@ -61,14 +61,14 @@ export type PageOwner = typeof PageOwner.Type
  */
 export const Page = Schema.Struct({
   id: PageId,
-  name: Schema.optional(Schema.String),
-  parentId: Schema.optional(IntId),
-  ownerId: Schema.optional(IntId),
-  owners: Schema.optional(Schema.Array(PageOwner)),
-  locked: Schema.optional(Schema.Boolean),
-  collectionIds: Schema.optional(Schema.Array(IntId)),
-  cardIds: Schema.optional(Schema.Array(IntId)),
-  visibility: Schema.optional(PageVisibility)
+  name: optional(Schema.String),
+  parentId: optional(IntId),
+  ownerId: optional(IntId),
+  owners: optional(Schema.Array(PageOwner)),
+  locked: optional(Schema.Boolean),
+  collectionIds: optional(Schema.Array(IntId)),
+  cardIds: optional(Schema.Array(IntId)),
+  visibility: optional(PageVisibility)
 })
 
 /**
@@ -91,7 +91,7 @@ export interface PageTreeNode {
 
 interface PageTreeNodeEncoded {
   readonly id: number | string
-  readonly name?: string | undefined
+  readonly name?: string | null | undefined
   readonly children?: ReadonlyArray<PageTreeNodeEncoded> | undefined
 }
 
@@ -103,7 +103,7 @@ interface PageTreeNodeEncoded {
  */
 export const PageTreeNode: Schema.Schema<PageTreeNode, PageTreeNodeEncoded> = Schema.Struct({
   id: PageId,
-  name: Schema.optional(Schema.String),
+  name: optional(Schema.String),
   children: Schema.optionalWith(
     Schema.Array(Schema.suspend((): Schema.Schema<PageTreeNode, PageTreeNodeEncoded> => PageTreeNode)),
     { default: () => [] }
@@ -126,10 +126,10 @@ export const PageTree = Schema.Array(PageTreeNode)
  */
 export const CreatePage = Schema.Struct({
   name: Schema.String,
-  parentId: Schema.optional(IntId),
-  locked: Schema.optional(Schema.Boolean),
-  cardIds: Schema.optional(Schema.Array(IntId)),
-  visibility: Schema.optional(PageVisibility)
+  parentId: optional(IntId),
+  locked: optional(Schema.Boolean),
+  cardIds: optional(Schema.Array(IntId)),
+  visibility: optional(PageVisibility)
 })
 
 /**
@@ -146,14 +146,14 @@ export type CreatePage = typeof CreatePage.Type
  * @category schemas
  */
 export const UpdatePage = Schema.Struct({
-  name: Schema.optional(Schema.String),
-  parentId: Schema.optional(IntId),
-  ownerId: Schema.optional(IntId),
-  owners: Schema.optional(Schema.Array(PageOwner)),
-  locked: Schema.optional(Schema.Boolean),
-  collectionIds: Schema.optional(Schema.Array(IntId)),
-  cardIds: Schema.optional(Schema.Array(IntId)),
-  visibility: Schema.optional(PageVisibility)
+  name: optional(Schema.String),
+  parentId: optional(IntId),
+  ownerId: optional(IntId),
+  owners: optional(Schema.Array(PageOwner)),
+  locked: optional(Schema.Boolean),
+  collectionIds: optional(Schema.Array(IntId)),
+  cardIds: optional(Schema.Array(IntId)),
+  visibility: optional(PageVisibility)
 })
 
 /**
@@ -170,9 +170,9 @@ export type UpdatePage = typeof UpdatePage.Type
  */
 export const Collection = Schema.Struct({
   id: IntId,
-  title: Schema.optional(Schema.String),
-  description: Schema.optional(Schema.String),
-  cardIds: Schema.optional(Schema.Array(IntId))
+  title: optional(Schema.String),
+  description: optional(Schema.String),
+  cardIds: optional(Schema.Array(IntId))
 })
 
 /**
@@ -197,8 +197,8 @@ export const CollectionList = Schema.Array(Collection)
  */
 export const CreateCollection = Schema.Struct({
   title: Schema.String,
-  description: Schema.optional(Schema.String),
-  cardIds: Schema.optional(Schema.Array(IntId))
+  description: optional(Schema.String),
+  cardIds: optional(Schema.Array(IntId))
 })
 
 /**
@@ -214,9 +214,9 @@ export type CreateCollection = typeof CreateCollection.Type
  * @category schemas
  */
 export const UpdateCollection = Schema.Struct({
-  title: Schema.optional(Schema.String),
-  description: Schema.optional(Schema.String),
-  cardIds: Schema.optional(Schema.Array(IntId))
+  title: optional(Schema.String),
+  description: optional(Schema.String),
+  cardIds: optional(Schema.Array(IntId))
 })
 
 /**

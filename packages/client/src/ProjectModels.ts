@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { IntId, StringId } from "./internal/wireIds.js"
+import { IntId, optional, StringId } from "./internal/wireIds.js"
 
 /**
  * A project, list or task id: a digit string. `me` names the caller's personal project.
@@ -28,13 +28,13 @@ export const ProjectId = StringId
  */
 export const Project = Schema.Struct({
   id: ProjectId,
-  name: Schema.optional(Schema.String),
-  description: Schema.optional(Schema.NullOr(Schema.String)),
-  members: Schema.optional(Schema.Array(IntId)),
-  createdBy: Schema.optional(IntId),
-  createdDate: Schema.optional(Schema.String),
-  dueDate: Schema.optional(Schema.NullOr(Schema.String)),
-  public: Schema.optional(Schema.Boolean)
+  name: optional(Schema.String),
+  description: optional(Schema.NullOr(Schema.String)),
+  members: optional(Schema.Array(IntId)),
+  createdBy: optional(IntId),
+  createdDate: optional(Schema.String),
+  dueDate: optional(Schema.NullOr(Schema.String)),
+  public: optional(Schema.Boolean)
 })
 
 /**
@@ -59,10 +59,10 @@ export const Projects = Schema.Array(Project)
  */
 export const CreateProject = Schema.Struct({
   name: Schema.String,
-  members: Schema.optional(Schema.Array(IntId)),
-  public: Schema.optional(Schema.Boolean),
-  description: Schema.optional(Schema.String),
-  dueDate: Schema.optional(Schema.String)
+  members: optional(Schema.Array(IntId)),
+  public: optional(Schema.Boolean),
+  description: optional(Schema.String),
+  dueDate: optional(Schema.String)
 })
 
 /**
@@ -79,10 +79,10 @@ export type CreateProject = typeof CreateProject.Type
  * @category schemas
  */
 export const UpdateProject = Schema.Struct({
-  name: Schema.optional(Schema.String),
-  public: Schema.optional(Schema.Boolean),
-  description: Schema.optional(Schema.String),
-  dueDate: Schema.optional(Schema.String)
+  name: optional(Schema.String),
+  public: optional(Schema.Boolean),
+  description: optional(Schema.String),
+  dueDate: optional(Schema.String)
 })
 
 /**
@@ -121,9 +121,9 @@ export type ProjectListType = typeof ProjectListType.Type
  */
 export const ProjectList = Schema.Struct({
   id: ProjectId,
-  name: Schema.optional(Schema.String),
-  type: Schema.optional(Schema.String),
-  index: Schema.optional(Schema.Int)
+  name: optional(Schema.String),
+  type: optional(Schema.String),
+  index: optional(Schema.Int)
 })
 
 /**
@@ -149,7 +149,7 @@ export const ProjectLists = Schema.Array(ProjectList)
 export const CreateProjectList = Schema.Struct({
   name: Schema.String,
   type: ProjectListType,
-  index: Schema.optional(Schema.Int)
+  index: optional(Schema.Int)
 })
 
 /**
@@ -165,9 +165,9 @@ export type CreateProjectList = typeof CreateProjectList.Type
  * @category schemas
  */
 export const UpdateProjectList = Schema.Struct({
-  name: Schema.optional(Schema.String),
-  type: Schema.optional(ProjectListType),
-  index: Schema.optional(Schema.Int)
+  name: optional(Schema.String),
+  type: optional(ProjectListType),
+  index: optional(Schema.Int)
 })
 
 /**
@@ -192,20 +192,20 @@ export const TaskTag = Schema.Union(Schema.String, Schema.Record({ key: Schema.S
  */
 export const Task = Schema.Struct({
   id: ProjectId,
-  projectId: Schema.optional(ProjectId),
-  projectListId: Schema.optional(ProjectId),
-  taskName: Schema.optional(Schema.String),
-  description: Schema.optional(Schema.NullOr(Schema.String)),
-  createdDate: Schema.optional(Schema.String),
-  updatedDate: Schema.optional(Schema.String),
-  dueDate: Schema.optional(Schema.NullOr(Schema.String)),
-  priority: Schema.optional(Schema.Int),
-  createdBy: Schema.optional(IntId),
-  ownedBy: Schema.optional(IntId),
-  contributors: Schema.optional(Schema.Array(IntId)),
-  attachmentCount: Schema.optional(Schema.Int),
-  tags: Schema.optional(Schema.Array(TaskTag)),
-  archived: Schema.optional(Schema.Boolean)
+  projectId: optional(ProjectId),
+  projectListId: optional(ProjectId),
+  taskName: optional(Schema.String),
+  description: optional(Schema.NullOr(Schema.String)),
+  createdDate: optional(Schema.String),
+  updatedDate: optional(Schema.String),
+  dueDate: optional(Schema.NullOr(Schema.String)),
+  priority: optional(Schema.Int),
+  createdBy: optional(IntId),
+  ownedBy: optional(IntId),
+  contributors: optional(Schema.Array(IntId)),
+  attachmentCount: optional(Schema.Int),
+  tags: optional(Schema.Array(TaskTag)),
+  archived: optional(Schema.Boolean)
 })
 
 /**
@@ -231,14 +231,14 @@ export const Tasks = Schema.Array(Task)
  */
 export const CreateTask = Schema.Struct({
   taskName: Schema.String,
-  description: Schema.optional(Schema.String),
-  dueDate: Schema.optional(Schema.String),
-  priority: Schema.optional(Schema.Int),
-  ownedBy: Schema.optional(IntId),
-  contributors: Schema.optional(Schema.Array(IntId)),
-  tags: Schema.optional(Schema.Array(TaskTag)),
-  projectId: Schema.optional(ProjectId),
-  projectListId: Schema.optional(ProjectId)
+  description: optional(Schema.String),
+  dueDate: optional(Schema.String),
+  priority: optional(Schema.Int),
+  ownedBy: optional(IntId),
+  contributors: optional(Schema.Array(IntId)),
+  tags: optional(Schema.Array(TaskTag)),
+  projectId: optional(ProjectId),
+  projectListId: optional(ProjectId)
 })
 
 /**
@@ -255,17 +255,17 @@ export type CreateTask = typeof CreateTask.Type
  * @category schemas
  */
 export const UpdateTask = Schema.Struct({
-  taskName: Schema.optional(Schema.String),
-  description: Schema.optional(Schema.String),
-  dueDate: Schema.optional(Schema.String),
-  priority: Schema.optional(Schema.Int),
-  ownedBy: Schema.optional(IntId),
-  contributors: Schema.optional(Schema.Array(IntId)),
-  tags: Schema.optional(Schema.Array(TaskTag)),
-  archived: Schema.optional(Schema.Boolean),
-  projectId: Schema.optional(ProjectId),
-  projectListId: Schema.optional(ProjectId),
-  id: Schema.optional(ProjectId)
+  taskName: optional(Schema.String),
+  description: optional(Schema.String),
+  dueDate: optional(Schema.String),
+  priority: optional(Schema.Int),
+  ownedBy: optional(IntId),
+  contributors: optional(Schema.Array(IntId)),
+  tags: optional(Schema.Array(TaskTag)),
+  archived: optional(Schema.Boolean),
+  projectId: optional(ProjectId),
+  projectListId: optional(ProjectId),
+  id: optional(ProjectId)
 })
 
 /**
@@ -282,11 +282,11 @@ export type UpdateTask = typeof UpdateTask.Type
  */
 export const Attachment = Schema.Struct({
   id: IntId,
-  taskId: Schema.optional(IntId),
-  createdDate: Schema.optional(Schema.String),
-  createdBy: Schema.optional(IntId),
-  fileName: Schema.optional(Schema.String),
-  mimeType: Schema.optional(Schema.String)
+  taskId: optional(IntId),
+  createdDate: optional(Schema.String),
+  createdBy: optional(IntId),
+  fileName: optional(Schema.String),
+  mimeType: optional(Schema.String)
 })
 
 /**

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { IntId, StringId } from "./internal/wireIds.js"
+import { IntId, optional, StringId } from "./internal/wireIds.js"
 
 /**
  * A Domo user id (an integer; accepted as a digit string too).
@@ -56,7 +56,7 @@ export const EmployeeNumber = Schema.Union(Schema.Number, Schema.String)
  */
 export const UserGroup = Schema.Struct({
   id: IntId,
-  name: Schema.optional(Schema.String)
+  name: optional(Schema.String)
 })
 
 /**
@@ -73,24 +73,24 @@ export type UserGroup = typeof UserGroup.Type
  */
 export const User = Schema.Struct({
   id: UserId,
-  name: Schema.optional(Schema.String),
-  email: Schema.optional(Schema.String),
-  role: Schema.optional(Schema.String),
-  roleId: Schema.optional(RoleId),
-  title: Schema.optional(Schema.String),
-  alternateEmail: Schema.optional(Schema.String),
-  phone: Schema.optional(Schema.String),
-  location: Schema.optional(Schema.String),
-  timezone: Schema.optional(Schema.String),
-  locale: Schema.optional(Schema.String),
-  employeeNumber: Schema.optional(EmployeeNumber),
-  employeeId: Schema.optional(Schema.String),
-  department: Schema.optional(Schema.String),
-  createdAt: Schema.optional(Schema.String),
-  updatedAt: Schema.optional(Schema.String),
-  deleted: Schema.optional(Schema.Boolean),
-  image: Schema.optional(Schema.String),
-  groups: Schema.optional(Schema.Array(UserGroup))
+  name: optional(Schema.String),
+  email: optional(Schema.String),
+  role: optional(Schema.String),
+  roleId: optional(RoleId),
+  title: optional(Schema.String),
+  alternateEmail: optional(Schema.String),
+  phone: optional(Schema.String),
+  location: optional(Schema.String),
+  timezone: optional(Schema.String),
+  locale: optional(Schema.String),
+  employeeNumber: optional(EmployeeNumber),
+  employeeId: optional(Schema.String),
+  department: optional(Schema.String),
+  createdAt: optional(Schema.String),
+  updatedAt: optional(Schema.String),
+  deleted: optional(Schema.Boolean),
+  image: optional(Schema.String),
+  groups: optional(Schema.Array(UserGroup))
 })
 
 /**
@@ -117,14 +117,14 @@ export const CreateUser = Schema.Struct({
   name: Schema.String,
   email: Schema.String,
   role: Schema.String,
-  roleId: Schema.optional(RoleId),
-  title: Schema.optional(Schema.String),
-  alternateEmail: Schema.optional(Schema.String),
-  phone: Schema.optional(Schema.String),
-  location: Schema.optional(Schema.String),
-  timezone: Schema.optional(Schema.String),
-  locale: Schema.optional(Schema.String),
-  employeeNumber: Schema.optional(EmployeeNumber)
+  roleId: optional(RoleId),
+  title: optional(Schema.String),
+  alternateEmail: optional(Schema.String),
+  phone: optional(Schema.String),
+  location: optional(Schema.String),
+  timezone: optional(Schema.String),
+  locale: optional(Schema.String),
+  employeeNumber: optional(EmployeeNumber)
 })
 
 /**
@@ -141,17 +141,17 @@ export type CreateUser = typeof CreateUser.Type
  * @category schemas
  */
 export const UpdateUser = Schema.Struct({
-  name: Schema.optional(Schema.String),
-  email: Schema.optional(Schema.String),
-  role: Schema.optional(Schema.String),
-  roleId: Schema.optional(RoleId),
-  title: Schema.optional(Schema.String),
-  alternateEmail: Schema.optional(Schema.String),
-  phone: Schema.optional(Schema.String),
-  location: Schema.optional(Schema.String),
-  timezone: Schema.optional(Schema.String),
-  locale: Schema.optional(Schema.String),
-  employeeNumber: Schema.optional(EmployeeNumber)
+  name: optional(Schema.String),
+  email: optional(Schema.String),
+  role: optional(Schema.String),
+  roleId: optional(RoleId),
+  title: optional(Schema.String),
+  alternateEmail: optional(Schema.String),
+  phone: optional(Schema.String),
+  location: optional(Schema.String),
+  timezone: optional(Schema.String),
+  locale: optional(Schema.String),
+  employeeNumber: optional(EmployeeNumber)
 })
 
 /**

@@ -230,6 +230,53 @@ layer(testLayer({ seed: 15 }))("projects", (it) => {
       expect((yield* callJson("POST", base, { json: { file: "x" } })).status).toBe(400)
     }))
 
+  it.effect("bodies with every unset field as null (as Domo's Rust SDK sends them) are accepted", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator
+      const p = ok(ProjectModels.Project)(
+        yield* callJson("POST", "/v1/projects", {
+          json: {
+            id: null,
+            name: "Rusty",
+            description: null,
+            createdBy: null,
+            createdDate: null,
+            dueDate: null,
+            public: true,
+            members: [emulator.userId]
+          }
+        })
+      )
+      const l = ok(ProjectModels.ProjectList)(
+        yield* callJson("POST", `/v1/projects/${p.id}/lists`, { json: { id: null, name: "L", type: "TODO", index: 0 } })
+      )
+      expect(l.index).toBe(1)
+      const t = ok(ProjectModels.Task)(
+        yield* callJson("POST", `/v1/projects/${p.id}/lists/${l.id}/tasks`, {
+          json: {
+            id: null,
+            projectId: null,
+            projectListId: null,
+            taskName: "T",
+            description: null,
+            createdDate: null,
+            dueDate: null,
+            priority: null,
+            createdBy: null,
+            ownedBy: emulator.userId,
+            contributors: [],
+            attachmentCount: null,
+            tags: ["A", "B"],
+            archived: false
+          }
+        })
+      )
+      expect(t).toMatchObject({ taskName: "T", priority: 1, tags: ["A", "B"], projectListId: l.id })
+      // the Rust SDK also deletes tasks (not in Domo's docs)
+      expect((yield* callJson("DELETE", `/v1/projects/${p.id}/lists/${l.id}/tasks/${t.id}`)).status).toBe(200)
+      expect((yield* callJson("GET", `/v1/projects/${p.id}/lists/${l.id}/tasks/${t.id}`)).status).toBe(404)
+    }))
+
   it.effect("scope: a token without `workflow` gets Domo's 403", () =>
     Effect.gen(function*() {
       const t = yield* token("data user dashboard account audit")

@@ -26,3 +26,11 @@ export const StringId = Schema.Union(
  * @internal
  */
 export const IntId = Schema.Union(Schema.Int, Schema.NumberFromString.pipe(Schema.int()))
+
+/**
+ * An optional field that also accepts `null` (decoded as absent): some SDKs (Domo's Rust SDK)
+ * send every unset field as `null`, and Domo answers `null` for unset fields.
+ *
+ * @internal
+ */
+export const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { nullable: true })

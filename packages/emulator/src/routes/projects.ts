@@ -262,6 +262,17 @@ const updateTask = atomically(Effect.gen(function*() {
   return yield* json(ProjectModels.Task, yield* Store.toTask(yield* Store.requireTask(p.id, targetList, row.id)))
 }))
 
+// Not in Domo's docs; Domo's Rust SDK calls it.
+const deleteTask = atomically(Effect.gen(function*() {
+  const { principal, row } = yield* task
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`DELETE FROM project_attachments WHERE task_id = ${row.id}`
+  yield* sql`DELETE FROM project_tasks WHERE id = ${row.id}`
+  yield* Store.renumberTasks(yield* Store.taskOrder(row.list_id))
+  yield* record(principal, "DELETED", "TASK", row.id, parseDoc<Store.TaskDoc>(row.doc).taskName)
+  return empty(200)
+}))
+
 // ---- attachments ----
 
 interface AttachmentRow {
@@ -380,6 +391,7 @@ export const family = RouteFamily.make({
     HttpRouter.put(`${base}/lists/:listId/tasks`, createTask),
     HttpRouter.get(taskPath, getTask),
     HttpRouter.put(taskPath, updateTask),
+    HttpRouter.del(taskPath, deleteTask),
     HttpRouter.get(`${taskPath}/attachments`, listAttachments),
     HttpRouter.post(`${taskPath}/attachments`, upload),
     HttpRouter.get(`${taskPath}/attachments/:attachmentId`, download),
