@@ -499,14 +499,20 @@ const PAGE = 5000
  */
 export const exportCsv = (
   dataset: StoredDataSet,
-  options: { readonly includeHeader: boolean }
+  options: {
+    readonly includeHeader: boolean
+    /** an SQL condition the rows must meet (PDP) */
+    readonly where?: string | undefined
+  }
 ): Stream.Stream<Uint8Array, SqlError.SqlError, SqlClient.SqlClient> => {
   const encoder = new TextEncoder()
   const header = options.includeHeader
     ? Stream.make(encoder.encode(Csv.formatRow(dataset.columns.map((c) => c.name))))
     : Stream.empty
   if (dataset.columns.length === 0) return header
-  const select = `SELECT rowid, * FROM ${quoteId(dataset.dataTable)} WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE}`
+  const select = `SELECT rowid, * FROM ${quoteId(dataset.dataTable)} WHERE rowid > ?${
+    options.where === undefined ? "" : ` AND (${options.where})`
+  } ORDER BY rowid LIMIT ${PAGE}`
   const pages = Stream.paginateChunkEffect(
     0 as number,
     (after) =>

@@ -43,7 +43,9 @@ const message = (error: SqlError.SqlError): string => {
  */
 export const execute = (
   dataset: StoredDataSet,
-  sqlText: string
+  sqlText: string,
+  /** an SQL condition the rows must meet (PDP) */
+  where?: string | undefined
 ): Effect.Effect<DataSetModels.QueryResult, DomoFailure | SqlError.SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -52,12 +54,15 @@ export const execute = (
     const view = `q_${(yield* randomUuid).replace(/-/g, "")}`
     // DECIMAL cells are stored as their exact text; the query sees them as numbers, so that
     // comparisons and arithmetic are numeric as in Domo.
-    const source = dataset.columns.some((c) => c.type === "DECIMAL")
+    const filtered = where === undefined ? "" : ` WHERE ${where}`
+    const source = dataset.columns.some((c) => c.type === "DECIMAL") || where !== undefined
       ? `(SELECT ${
-        dataset.columns.map((c) =>
-          c.type === "DECIMAL" ? `CAST(${quoteId(c.name)} AS REAL) AS ${quoteId(c.name)}` : quoteId(c.name)
-        ).join(", ")
-      } FROM ${quoteId(dataset.dataTable)})`
+        dataset.columns.length === 0 ?
+          "*" :
+          dataset.columns.map((c) =>
+            c.type === "DECIMAL" ? `CAST(${quoteId(c.name)} AS REAL) AS ${quoteId(c.name)}` : quoteId(c.name)
+          ).join(", ")
+      } FROM ${quoteId(dataset.dataTable)}${filtered})`
       : quoteId(dataset.dataTable)
     const rewritten = rewriteTable(text, source)
     const run = Effect.gen(function*() {

@@ -62,3 +62,7 @@ export * as Values from "./Values.js"
  * @since 0.1.0
  */
 export * as Tls from "./Tls.js"
+/**
+ * @since 0.1.0
+ */
+export * as Pdp from "./Pdp.js"

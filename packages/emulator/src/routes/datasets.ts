@@ -16,6 +16,7 @@ import * as Activity from "../Activity.js"
 import { requireScope } from "../Auth.js"
 import * as DataStore from "../DataStore.js"
 import { badRequest, DomoFailure } from "../DomoError.js"
+import * as Pdp from "../Pdp.js"
 import * as Policies from "../Policies.js"
 import * as Query from "../Query.js"
 import * as RouteFamily from "../RouteFamily.js"
@@ -224,14 +225,15 @@ const importData = Effect.gen(function*() {
 })
 
 const exportData = Effect.gen(function*() {
-  yield* requireScope("data")
+  const principal = yield* requireScope("data")
   const id = yield* datasetId
   const params = yield* RouteFamily.query
   const dataset = yield* DataStore.require(id)
+  const where = yield* Pdp.rowFilter(dataset, principal)
   const includeHeader = (params.get("includeHeader") ?? "false").toLowerCase() === "true"
   const fileName = params.get("fileName")
   const sql = yield* Effect.context<RouteFamily.RouteServices>()
-  const body = DataStore.exportCsv(dataset, { includeHeader }).pipe(Stream.provideContext(sql))
+  const body = DataStore.exportCsv(dataset, { includeHeader, where }).pipe(Stream.provideContext(sql))
   return HttpServerResponse.stream(body, {
     contentType: "text/csv;charset=UTF-8",
     headers: fileName === null || fileName === ""
@@ -241,11 +243,11 @@ const exportData = Effect.gen(function*() {
 })
 
 const query = Effect.gen(function*() {
-  yield* requireScope("data")
+  const principal = yield* requireScope("data")
   const id = yield* datasetId
   const body = yield* RouteFamily.jsonBody(DataSetModels.QueryRequest)
   const dataset = yield* DataStore.require(id)
-  const result = yield* Query.execute(dataset, body.sql)
+  const result = yield* Query.execute(dataset, body.sql, yield* Pdp.rowFilter(dataset, principal))
   return json(result)
 })
 
