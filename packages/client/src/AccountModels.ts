@@ -80,7 +80,7 @@ export const CreateAccount = Schema.Struct({
   name: Schema.String,
   type: Schema.Struct({
     id: Schema.String,
-    properties: Schema.optionalWith(AccountProperties, { default: () => ({}) })
+    properties: Schema.optionalWith(AccountProperties, { nullable: true, default: () => ({}) })
   })
 })
 
@@ -149,6 +149,7 @@ export type AccountTypeProperty = typeof AccountTypeProperty.Type
  * @category schemas
  */
 export const AccountTypeTemplate = Schema.Struct({
+  name: optional(Schema.String),
   title: optional(Schema.String),
   contentType: optional(Schema.String),
   method: optional(Schema.String),

@@ -54,6 +54,7 @@ export const ActivityLogEntry = Schema.Struct({
   userType: optional(Schema.String),
   actorId: optional(IntId),
   actorName: optional(Schema.String),
+  actorType: optional(Schema.String),
   objectName: optional(Schema.String),
   objectId: optional(StringId),
   objectType: optional(Schema.String),
