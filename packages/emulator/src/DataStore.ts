@@ -503,6 +503,11 @@ export const exportCsv = (
     readonly includeHeader: boolean
     /** an SQL condition the rows must meet (PDP) */
     readonly where?: string | undefined
+    /**
+     * `disableFormulaInterpretation=true` (Java SDK): text cells a spreadsheet would read as a
+     * formula (`=`, `+`, `-`, `@` first) get a `'` prefix
+     */
+    readonly escapeFormulas?: boolean | undefined
   }
 ): Stream.Stream<Uint8Array, SqlError.SqlError, SqlClient.SqlClient> => {
   const encoder = new TextEncoder()
@@ -513,13 +518,25 @@ export const exportCsv = (
   const select = `SELECT rowid, * FROM ${quoteId(dataset.dataTable)} WHERE rowid > ?${
     options.where === undefined ? "" : ` AND (${options.where})`
   } ORDER BY rowid LIMIT ${PAGE}`
+  const textColumns = options.escapeFormulas === true
+    ? dataset.columns.flatMap((c, i) => c.type === "STRING" ? [i] : [])
+    : undefined
   const pages = Stream.paginateChunkEffect(
     0 as number,
     (after) =>
       Effect.flatMap(SqlClient.SqlClient, (sql) =>
         Effect.map(sql.unsafe(select, [after]).values, (rows) => {
           let text = ""
-          for (const row of rows) text += Csv.formatRow(row.slice(1))
+          for (const row of rows) {
+            const cells = row.slice(1)
+            if (textColumns !== undefined) {
+              for (const i of textColumns) {
+                const cell = cells[i]
+                if (typeof cell === "string" && /^[=+\-@]/.test(cell)) cells[i] = `'${cell}`
+              }
+            }
+            text += Csv.formatRow(cells)
+          }
           const last = rows.length === 0 ? undefined : rows[rows.length - 1]![0]
           const next = rows.length < PAGE || last === undefined ? Option.none<number>() : Option.some(Number(last))
           return [Chunk.fromIterable(text === "" ? [] : [encoder.encode(text)]), next] as const

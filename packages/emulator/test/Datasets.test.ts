@@ -141,6 +141,13 @@ layer(testLayer())("DataSets", (it) => {
       expect(fallback.status).toBe(204)
       const noHeader = yield* call("GET", `/v1/datasets/${created.id}/data`, { accept: "text/csv" })
       expect(yield* noHeader.text).toBe("only,1,1,1,2021-01-01,2021-01-01T00:00:00\n")
+      yield* call("PUT", `/v1/datasets/${created.id}/data`, {
+        text: "=SUM(A1),-1,-1,1,2021-01-01,2021-01-01T00:00:00\n"
+      })
+      const escaped = yield* call("GET", `/v1/datasets/${created.id}/data?disableFormulaInterpretation=true`, {
+        accept: "text/csv"
+      })
+      expect(yield* escaped.text).toBe("'=SUM(A1),-1,-1,1,2021-01-01,2021-01-01T00:00:00\n")
     }))
 
   it.effect("an export in progress is a snapshot: a REPLACE meanwhile does not cut it", () =>

@@ -233,7 +233,8 @@ const exportData = Effect.gen(function*() {
   const includeHeader = (params.get("includeHeader") ?? "false").toLowerCase() === "true"
   const fileName = params.get("fileName")
   const sql = yield* Effect.context<RouteFamily.RouteServices>()
-  const body = DataStore.exportCsv(dataset, { includeHeader, where }).pipe(Stream.provideContext(sql))
+  const escapeFormulas = (params.get("disableFormulaInterpretation") ?? "").toLowerCase() === "true"
+  const body = DataStore.exportCsv(dataset, { includeHeader, where, escapeFormulas }).pipe(Stream.provideContext(sql))
   return HttpServerResponse.stream(body, {
     contentType: "text/csv;charset=UTF-8",
     headers: fileName === null || fileName === ""
