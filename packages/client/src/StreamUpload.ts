@@ -16,6 +16,7 @@
  * @since 0.1.0
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Cause from "effect/Cause"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -447,7 +448,9 @@ export const upload = <E, R>(
     )
 
     const committed = yield* run.pipe(
-      Effect.onInterrupt(() => abort),
+      // a plain failure is aborted below (so the error can say whether the abort worked);
+      // interruption and defects are aborted here
+      Effect.onError((cause) => Cause.isInterrupted(cause) || Cause.isDie(cause) ? abort : Effect.void),
       Effect.catchAll((error: E | Failure) =>
         Effect.flatMap(abort, (aborted): Effect.Effect<never, E | StreamUploadError> =>
           error instanceof Failure

@@ -1,8 +1,10 @@
 import { Emulator } from "@effect-domo/emulator"
 import { expect, layer } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -48,7 +50,7 @@ layer(testLayer(), { timeout: 120_000, excludeTestServices: true })("StreamUploa
       const streams = yield* Streams
       const after = yield* streams.get(stream.id)
       expect(after.dataSet.rows).toBe(rows)
-    }))
+    }), 300_000)
 
   it.effect("a part failing twice (503) then succeeding: the upload completes", () =>
     Effect.gen(function*() {
@@ -159,6 +161,23 @@ layer(testLayer(), { timeout: 120_000, excludeTestServices: true })("StreamUploa
         onProgress: (event) => Effect.sync(() => event._tag === "Started" && (executionId = event.executionId))
       }).pipe(Effect.flip)
       expect(error).toBe("disk gone")
+      expect((yield* streams.getExecution(stream.id, executionId)).currentState).toBe("ABORTED")
+    }))
+
+  it.effect("a defect in the source (a throwing map) aborts the execution too", () =>
+    Effect.gen(function*() {
+      const streams = yield* Streams
+      const stream = yield* newStream()
+      let executionId = -1
+      const rows = items(20_000).pipe(Stream.map((row) => {
+        if (row.id === 15_000) throw new Error("bug in the caller's code")
+        return row
+      }))
+      const exit = yield* StreamUpload.upload(stream.id, StreamUpload.fromRows(Item, rows), {
+        partSize: 64 * 1024,
+        onProgress: (event) => Effect.sync(() => event._tag === "Started" && (executionId = event.executionId))
+      }).pipe(Effect.exit)
+      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
       expect((yield* streams.getExecution(stream.id, executionId)).currentState).toBe("ABORTED")
     }))
 
