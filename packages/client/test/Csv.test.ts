@@ -1,4 +1,3 @@
-import { DomoTable } from "@effect-domo/client"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -6,6 +5,7 @@ import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import fc from "fast-check"
 import Papa from "papaparse"
+import * as DomoTable from "../src/DomoTable.js"
 
 // RFC 4180 and Domo's CSV rules, checked on untyped text columns (nullable STRING).
 const Text3 = DomoTable.make("Text3", {

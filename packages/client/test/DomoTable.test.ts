@@ -1,4 +1,3 @@
-import { DomoTable } from "@effect-domo/client"
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Chunk from "effect/Chunk"
@@ -7,6 +6,7 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import fc from "fast-check"
+import * as DomoTable from "../src/DomoTable.js"
 
 const Sales = DomoTable.make("Sales", {
   region: DomoTable.string,
