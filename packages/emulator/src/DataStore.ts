@@ -12,7 +12,6 @@
 import type { DataSetModels } from "@effect-domo/client"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type * as SqlError from "@effect/sql/SqlError"
-import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -20,6 +19,9 @@ import * as Stream from "effect/Stream"
 import { randomUuid } from "./Auth.js"
 import * as Csv from "./Csv.js"
 import { badRequest, DomoFailure, notFound } from "./DomoError.js"
+import * as DataExport from "./internal/dataExport.js"
+import * as Tables from "./internal/tables.js"
+import { createTable, dropTable, newTableName, retireTable } from "./internal/tables.js"
 import * as Values from "./Values.js"
 
 /**
@@ -106,7 +108,7 @@ export const migrate: Effect.Effect<void, SqlError.SqlError, SqlClient.SqlClient
  * @since 0.1.0
  * @category storage
  */
-export const quoteId = (name: string): string => `"${name.replace(/"/g, "\"\"")}"`
+export const quoteId: (name: string) => string = Tables.quoteId
 
 /**
  * Check column names: non-empty and unique (case-insensitively, as SQLite compares them).
@@ -126,51 +128,6 @@ export const validateColumns = (columns: ReadonlyArray<DataSetModels.Column>): E
 }
 
 const nowIso = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms).toISOString())
-
-const newTableName = (id: string) =>
-  Effect.map(randomUuid, (suffix) => `ds_${id.replace(/-/g, "")}_${suffix.slice(0, 8)}`)
-
-const createTable = (table: string, columns: ReadonlyArray<DataSetModels.Column>) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql.unsafe(
-      `CREATE TABLE ${quoteId(table)} (${
-        columns.length === 0
-          ? "\"__empty\" INTEGER"
-          : columns.map((c) => `${quoteId(c.name)} ${Values.sqliteType(c.type)}`).join(", ")
-      })`
-    ))
-
-const dropTable = (table: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(`DROP TABLE IF EXISTS ${quoteId(table)}`))
-
-// Exports in progress read their data table page by page: a REPLACE (or a delete) that retires
-// that table meanwhile only marks it, and the last reader drops it, so every export is a
-// consistent snapshot. Table names are unique (DataSet id + random suffix).
-const readers = new Map<string, number>()
-const retired = new Set<string>()
-
-const retireTable = (table: string) =>
-  Effect.suspend(() => {
-    if ((readers.get(table) ?? 0) > 0) {
-      retired.add(table)
-      return Effect.void
-    }
-    return Effect.asVoid(dropTable(table))
-  })
-
-const startReading = (table: string) => Effect.sync(() => readers.set(table, (readers.get(table) ?? 0) + 1))
-
-const stopReading = (table: string) =>
-  Effect.suspend(() => {
-    const left = (readers.get(table) ?? 1) - 1
-    if (left > 0) {
-      readers.set(table, left)
-      return Effect.void
-    }
-    readers.delete(table)
-    if (!retired.delete(table)) return Effect.void
-    return Effect.ignore(dropTable(table))
-  })
 
 /**
  * Create a DataSet (and its empty data table).
@@ -488,80 +445,33 @@ export const importCsv = <E>(
     return { rows: count }
   })
 
-const PAGE = 5000
-
 /**
  * The DataSet's rows as CSV bytes, read page by page (constant memory), optionally with a
- * header row of the column names.
+ * header row of the column names, only the rows meeting `where` (PDP), text cells that look
+ * like formulas prefixed with `'` (`escapeFormulas`). An export in progress is a snapshot: the
+ * table it reads is only dropped once the export is done.
  *
  * @since 0.1.0
  * @category operations
  */
-export const exportCsv = (
+export const exportCsv: (
   dataset: StoredDataSet,
   options: {
     readonly includeHeader: boolean
-    /** an SQL condition the rows must meet (PDP) */
     readonly where?: string | undefined
-    /**
-     * `disableFormulaInterpretation=true` (Java SDK): text cells a spreadsheet would read as a
-     * formula (`=`, `+`, `-`, `@` first) get a `'` prefix
-     */
     readonly escapeFormulas?: boolean | undefined
   }
-): Stream.Stream<Uint8Array, SqlError.SqlError, SqlClient.SqlClient> => {
-  const encoder = new TextEncoder()
-  const header = options.includeHeader
-    ? Stream.make(encoder.encode(Csv.formatRow(dataset.columns.map((c) => c.name))))
-    : Stream.empty
-  if (dataset.columns.length === 0) return header
-  const select = `SELECT rowid, * FROM ${quoteId(dataset.dataTable)} WHERE rowid > ?${
-    options.where === undefined ? "" : ` AND (${options.where})`
-  } ORDER BY rowid LIMIT ${PAGE}`
-  const textColumns = options.escapeFormulas === true
-    ? dataset.columns.flatMap((c, i) => c.type === "STRING" ? [i] : [])
-    : undefined
-  const pages = Stream.paginateChunkEffect(
-    0 as number,
-    (after) =>
-      Effect.flatMap(SqlClient.SqlClient, (sql) =>
-        Effect.map(sql.unsafe(select, [after]).values, (rows) => {
-          let text = ""
-          for (const row of rows) {
-            const cells = row.slice(1)
-            if (textColumns !== undefined) {
-              for (const i of textColumns) {
-                const cell = cells[i]
-                if (typeof cell === "string" && /^[=+\-@]/.test(cell)) cells[i] = `'${cell}`
-              }
-            }
-            text += Csv.formatRow(cells)
-          }
-          const last = rows.length === 0 ? undefined : rows[rows.length - 1]![0]
-          const next = rows.length < PAGE || last === undefined ? Option.none<number>() : Option.some(Number(last))
-          return [Chunk.fromIterable(text === "" ? [] : [encoder.encode(text)]), next] as const
-        }))
-  )
-  const table = dataset.dataTable
-  return Stream.concat(
-    header,
-    Stream.acquireRelease(startReading(table), () => stopReading(table)).pipe(Stream.flatMap(() => pages))
-  )
-}
+) => Stream.Stream<Uint8Array, SqlError.SqlError, SqlClient.SqlClient> = DataExport.exportCsv
 
 /**
- * Rows of a DataSet as query values, in storage order (for tests and small reads).
+ * Rows of a DataSet as stored values, in storage order (for tests and small reads).
  *
  * @since 0.1.0
  * @category operations
  */
-export const rows = (
+export const rows: (
   dataset: StoredDataSet
-): Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, SqlError.SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    dataset.columns.length === 0
-      ? Effect.succeed([])
-      : sql.unsafe(`SELECT * FROM ${quoteId(dataset.dataTable)} ORDER BY rowid`).values)
+) => Effect.Effect<ReadonlyArray<ReadonlyArray<unknown>>, SqlError.SqlError, SqlClient.SqlClient> = DataExport.rows
 
 /**
  * The failure for a DataSet that is not there.
