@@ -166,7 +166,8 @@ export class EmulatorStartError extends Data.TaggedError("EmulatorStartError")<{
 export const make = (
   options: EmulatorOptions = {}
 ): Effect.Effect<EmulatorService, EmulatorStartError, Scope.Scope> =>
-  Effect.mapError(start(options), (cause) =>
+  // better-sqlite3 throws (a defect) on a data file it cannot open: a start error too
+  Effect.mapError(Effect.catchAllDefect(start(options), Effect.fail), (cause) =>
     new EmulatorStartError({
       message: `The Domo emulator could not start: ${
         typeof cause === "object" && cause !== null && "message" in cause ? String(cause.message) : String(cause)

@@ -122,6 +122,12 @@ describe("Lifecycle", () => {
       expect(error.message).toContain("could not start")
     }))
 
+  it.live("a data file that cannot be opened is a typed start error", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Effect.scoped(Emulator.make({ dataFile: "/nonexistent-dir/x/domo.sqlite" })))
+      expect(error._tag).toBe("EmulatorStartError")
+    }))
+
   it.live("stopping the layer closes the port", () =>
     Effect.gen(function*() {
       const url = yield* withEmulator({}, Effect.map(Emulator.Emulator, (e) => e.url))
