@@ -15,7 +15,6 @@
  *
  * @since 0.1.0
  */
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Cause from "effect/Cause"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
@@ -24,12 +23,11 @@ import * as Either from "effect/Either"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as DataSetModels from "./DataSetModels.js"
 import * as DomoError from "./DomoError.js"
-import * as DomoHttpClient from "./DomoHttpClient.js"
+import type * as DomoHttpClient from "./DomoHttpClient.js"
 import * as DomoTable from "./DomoTable.js"
-import * as Call from "./internal/call.js"
 import { type Block, blockBytesFor, CsvInputFailure, encodeRows, scanCsv } from "./internal/uploadBlocks.js"
+import { checkTable, gzipLevelOf, positiveInt } from "./internal/uploadChecks.js"
 import type { CompressFailure } from "./internal/uploadParts.js"
 import { intoParts, type Part } from "./internal/uploadParts.js"
 import type * as StreamModels from "./StreamModels.js"
@@ -268,56 +266,21 @@ const toBlocks = <E, R>(source: Source<E, R>, blockBytes: number): Stream.Stream
       Stream.mapError((e) => e instanceof CsvInputFailure ? failure("input", e.reason) : e)
     )
 
-/** the columns Domo adds to a stream's DataSet itself: not part of the uploaded CSV */
-const systemColumns: ReadonlySet<string> = new Set(["_BATCH_ID_", "_BATCH_LAST_RUN_"])
-
-/**
- * The table against the stream's DataSet schema (`GET /v1/datasets/{id}`: the stream's own
- * answer carries no schema), ignoring the batch columns Domo adds.
- */
-const checkTable = (streamId: number, table: DomoTable.DomoTable.Any) =>
-  Effect.gen(function*() {
-    const streams = yield* Streams
-    const client = yield* DomoHttpClient.DomoHttpClient
-    const stream = yield* streams.get(streamId)
-    const schema = stream.dataSet.schema ?? (yield* Call.executeJson(
-      client,
-      HttpClientRequest.get(`/v1/datasets/${encodeURIComponent(stream.dataSet.id)}`),
-      DataSetModels.DataSet
-    )).schema
-    if (schema === undefined) return Either.void
-    const columns = schema.columns.filter((c) => !systemColumns.has(c.name))
-    return DomoTable.check(table, { columns }, stream.dataSet.id)
-  })
-
 const isFinished = (execution: StreamModels.Execution): boolean =>
   execution.currentState !== "ACTIVE" || (execution.endedAt !== undefined && execution.endedAt !== null)
-
-const positiveInt = (name: string, value: number | undefined, fallback: number): Either.Either<number, string> =>
-  value === undefined
-    ? Either.right(fallback)
-    : Number.isSafeInteger(value) && value > 0
-    ? Either.right(value)
-    : Either.left(`${name} must be a positive integer, got ${String(value)}`)
-
-const gzipLevelOf = (value: number | "none" | undefined): Either.Either<number | undefined, string> =>
-  value === undefined
-    ? Either.right(defaultGzipLevel)
-    : value === "none"
-    ? Either.right(undefined)
-    : Number.isInteger(value) && value >= 1 && value <= 9
-    ? Either.right(value)
-    : Either.left(`gzipLevel must be 1–9 or "none", got ${String(value)}`)
 
 /**
  * Uploads a source to a stream as one execution and commits it; see the module description. The
  * source's own errors `E` pass through unchanged (after the execution is aborted).
  *
  * @example
- * import { StreamUpload } from "@effect-domo/client"
+ * import { DomoTable, StreamUpload } from "@effect-domo/client"
  * import * as Stream from "effect/Stream"
- * // rows: Stream<DomoTable.Row<typeof Sales>>
- * // StreamUpload.upload(42, StreamUpload.fromRows(Sales, rows), { updateMethod: "REPLACE" })
+ *
+ * const Sales = DomoTable.make("Sales", { region: DomoTable.string, units: DomoTable.long })
+ * const rows = Stream.make({ region: "West", units: 3 }, { region: "East", units: 5 })
+ * // needs Streams and DomoHttpClient: Streams.layer + Domo.layer
+ * const program = StreamUpload.upload(42, StreamUpload.fromRows(Sales, rows), { updateMethod: "REPLACE" })
  *
  * @since 0.1.0
  * @category upload
@@ -334,7 +297,7 @@ export const upload = <E, R>(
     const settings = Either.all({
       partSize: positiveInt("partSize", options?.partSize, defaultPartSize),
       concurrency: positiveInt("concurrency", options?.concurrency, defaultConcurrency),
-      gzipLevel: gzipLevelOf(options?.gzipLevel)
+      gzipLevel: gzipLevelOf(options?.gzipLevel, defaultGzipLevel)
     })
     if (Either.isLeft(settings)) return yield* invalid(settings.left)
     const { concurrency, gzipLevel, partSize } = settings.right
