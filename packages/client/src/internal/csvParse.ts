@@ -69,7 +69,7 @@ export class CsvParser {
     // Next `"` and CR at or after `pos` (-1: none left): a record with neither takes the fast path.
     let nextQuote = -2
     let nextCR = -2
-    records: while (pos < len) {
+    while (pos < len) {
       const start = pos
       let eol = buf.indexOf("\n", pos)
       if (eol === -1 && final) eol = len
@@ -92,93 +92,105 @@ export class CsvParser {
       } else if (!final) {
         return start
       }
-      // A fresh array per record: cheaper than truncating and regrowing a shared one.
-      const fields: Array<string | null> = []
-      for (;;) {
-        let c = pos < len ? buf.charCodeAt(pos) : -1
-        if (c === QUOTE) {
-          let value = ""
-          let seg = pos + 1
-          for (;;) {
-            const close = buf.indexOf("\"", seg)
-            if (close === -1) {
-              if (final) {
-                throw new CsvSyntaxError(this.records + 1, "a quoted field is never closed", excerpt(buf.slice(pos)))
-              }
-              return start
-            }
-            if (close + 1 >= len && !final) return start
-            if (close + 1 < len && buf.charCodeAt(close + 1) === QUOTE) {
-              value += buf.slice(seg, close + 1)
-              seg = close + 2
-              continue
-            }
-            value += buf.slice(seg, close)
-            pos = close + 1
-            break
-          }
-          fields.push(value)
-          c = pos < len ? buf.charCodeAt(pos) : -1
-          if (c !== COMMA && c !== LF && c !== CR && c !== -1) {
-            throw new CsvSyntaxError(
-              this.records + 1,
-              "a closing quote must be followed by a comma or a line break",
-              excerpt(buf.slice(pos - 1, pos + 20))
-            )
-          }
-        } else {
-          let i = pos
-          while (i < len) {
-            c = buf.charCodeAt(i)
-            // Every special character is <= 44 (`,`): one comparison for most characters.
-            if (c > COMMA || (c !== COMMA && c !== LF && c !== CR && c !== QUOTE)) {
-              i++
-              continue
-            }
-            break
-          }
-          if (i >= len) {
-            if (!final) return start
-            c = -1
-          }
-          if (c === QUOTE) {
-            throw new CsvSyntaxError(
-              this.records + 1,
-              "a double quote inside an unquoted field (quote the field and double the quote)",
-              excerpt(buf.slice(pos, i + 1))
-            )
-          }
-          const n = i - pos
-          fields.push(
-            n === 0 || (n === 2 && buf.charCodeAt(pos) === 92 && buf.charCodeAt(pos + 1) === 78)
-              ? null
-              : buf.slice(pos, i)
-          )
-          pos = i
-        }
-        // `c` is the separator at `pos`, or -1 at the end of final input.
-        if (c === COMMA) {
-          pos++
-          if (pos >= len && !final) return start
-          continue
-        }
-        if (c === LF) {
-          pos++
-        } else if (c === CR) {
-          if (pos + 1 >= len) {
-            if (!final) return start
-            pos++
-          } else if (buf.charCodeAt(pos + 1) === LF) {
-            pos += 2
-          } else {
-            throw new CsvSyntaxError(this.records + 1, "a carriage return not followed by a line feed", undefined)
-          }
-        }
-        this.records++
-        this.onRecord(fields, this.records)
-        continue records
-      }
+      // Quotes or CRs in this record (or no line end yet): the character loop.
+      const next = this.slowRecord(buf, pos, final)
+      if (next === -1) return start
+      pos = next
     }
     return pos
+  }
+
+  /**
+   * One record from `pos` through quotes and CRs, char by char; returns the position after it,
+   * or -1 when the input ends first and more may come.
+   */
+  private slowRecord(buf: string, pos: number, final: boolean): number {
+    const len = buf.length
+    // A fresh array per record: cheaper than truncating and regrowing a shared one.
+    const fields: Array<string | null> = []
+    for (;;) {
+      let c = pos < len ? buf.charCodeAt(pos) : -1
+      if (c === QUOTE) {
+        let value = ""
+        let seg = pos + 1
+        for (;;) {
+          const close = buf.indexOf("\"", seg)
+          if (close === -1) {
+            if (final) {
+              throw new CsvSyntaxError(this.records + 1, "a quoted field is never closed", excerpt(buf.slice(pos)))
+            }
+            return -1
+          }
+          if (close + 1 >= len && !final) return -1
+          if (close + 1 < len && buf.charCodeAt(close + 1) === QUOTE) {
+            value += buf.slice(seg, close + 1)
+            seg = close + 2
+            continue
+          }
+          value += buf.slice(seg, close)
+          pos = close + 1
+          break
+        }
+        fields.push(value)
+        c = pos < len ? buf.charCodeAt(pos) : -1
+        if (c !== COMMA && c !== LF && c !== CR && c !== -1) {
+          throw new CsvSyntaxError(
+            this.records + 1,
+            "a closing quote must be followed by a comma or a line break",
+            excerpt(buf.slice(pos - 1, pos + 20))
+          )
+        }
+      } else {
+        let i = pos
+        while (i < len) {
+          c = buf.charCodeAt(i)
+          // Every special character is <= 44 (`,`): one comparison for most characters.
+          if (c > COMMA || (c !== COMMA && c !== LF && c !== CR && c !== QUOTE)) {
+            i++
+            continue
+          }
+          break
+        }
+        if (i >= len) {
+          if (!final) return -1
+          c = -1
+        }
+        if (c === QUOTE) {
+          throw new CsvSyntaxError(
+            this.records + 1,
+            "a double quote inside an unquoted field (quote the field and double the quote)",
+            excerpt(buf.slice(pos, i + 1))
+          )
+        }
+        const n = i - pos
+        fields.push(
+          n === 0 || (n === 2 && buf.charCodeAt(pos) === 92 && buf.charCodeAt(pos + 1) === 78)
+            ? null
+            : buf.slice(pos, i)
+        )
+        pos = i
+      }
+      // `c` is the separator at `pos`, or -1 at the end of final input.
+      if (c === COMMA) {
+        pos++
+        if (pos >= len && !final) return -1
+        continue
+      }
+      if (c === LF) {
+        pos++
+      } else if (c === CR) {
+        if (pos + 1 >= len) {
+          if (!final) return -1
+          pos++
+        } else if (buf.charCodeAt(pos + 1) === LF) {
+          pos += 2
+        } else {
+          throw new CsvSyntaxError(this.records + 1, "a carriage return not followed by a line feed", undefined)
+        }
+      }
+      this.records++
+      this.onRecord(fields, this.records)
+      return pos
+    }
   }
 }
