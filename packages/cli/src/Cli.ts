@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Datasets from "./commands/datasets.js"
 import * as Directory from "./commands/directory.js"
 import * as StreamsCommand from "./commands/streams.js"
+import * as Connection from "./Connection.js"
 import * as Demo from "./Demo.js"
 import * as ErrorReport from "./ErrorReport.js"
 
@@ -17,7 +18,7 @@ import * as ErrorReport from "./ErrorReport.js"
  * @since 0.1.0
  * @category commands
  */
-export const domo = Command.make("domo").pipe(
+export const domo = Connection.root.pipe(
   Command.withDescription(
     "Work with Domo's platform API (api.domo.com) from the shell. Connect with DOMO_CLIENT_ID, " +
       "DOMO_CLIENT_SECRET (and DOMO_API_HOST, DOMO_SCOPES), the matching flags, or --emulator. " +
@@ -42,7 +43,7 @@ export const run = Command.run(domo, { name: "domo", version: "0.1.0" })
  * @category running
  */
 export const main = (argv: ReadonlyArray<string>) =>
-  run(argv).pipe(
+  run(Connection.hoist(argv)).pipe(
     Effect.catchAllCause((cause) =>
       Effect.sync(() => {
         const report = ErrorReport.ofCause(cause)

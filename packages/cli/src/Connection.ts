@@ -8,6 +8,7 @@
  */
 import { Accounts, ActivityLog, Datasets, Domo, DomoConfig, Groups, Pages, Streams, Users } from "@effect-domo/client"
 import type { Emulator } from "@effect-domo/emulator"
+import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as ConfigError from "effect/ConfigError"
@@ -49,6 +50,51 @@ export const options = {
     Options.withDescription("SQLite file of the embedded emulator, kept between commands (implies --emulator)"),
     Options.optional
   )
+}
+
+/**
+ * The root command with the connection flags: subcommands read them with `yield* root` (the
+ * `@effect/cli` parent-config pattern); `hoist` lets users write them anywhere on the line.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const root = Command.make("domo", options)
+
+const valued: ReadonlySet<string> = new Set([
+  "--api-host",
+  "--client-id",
+  "--client-secret",
+  "--scopes",
+  "--emulator-data"
+])
+
+/**
+ * Moves the connection flags to the front of the arguments (after node and the script), so
+ * `domo datasets list --emulator` means `domo --emulator datasets list`. Stops at `--`.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const hoist = (argv: ReadonlyArray<string>): Array<string> => {
+  const head = argv.slice(0, 2)
+  const connection: Array<string> = []
+  const rest: Array<string> = []
+  const args = argv.slice(2)
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]
+    if (arg === "--") {
+      for (const a of args.slice(i)) rest.push(a)
+      break
+    }
+    const name = arg.includes("=") ? arg.slice(0, arg.indexOf("=")) : arg
+    if (arg === "--emulator") connection.push(arg)
+    else if (valued.has(name)) {
+      if (arg.includes("=") || i + 1 >= args.length) connection.push(arg)
+      else connection.push(arg, args[++i])
+    } else rest.push(arg)
+  }
+  return [...head, ...connection, ...rest]
 }
 
 /**
@@ -170,13 +216,15 @@ export const layer = (flags: Flags): Layer.Layer<Services, ConfigError.ConfigErr
   )
 
 /**
- * Runs a command's effect connected as its flags say.
+ * Runs a subcommand's effect connected as the root command's flags say.
  *
  * @since 0.1.0
  * @category running
  */
-export const provide = (flags: Flags) =>
-<A, E, R>(
+export const provide = <A, E, R>(
   effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, E | ConfigError.ConfigError | ErrorReport.EmulatorError, Exclude<R, Services>> =>
-  Effect.provide(effect, layer(flags))
+): Effect.Effect<
+  A,
+  E | ConfigError.ConfigError | ErrorReport.EmulatorError,
+  Exclude<R, Services> | Command.Command.Context<"domo">
+> => Effect.flatMap(root, (flags) => Effect.provide(effect, layer(flags)))

@@ -18,7 +18,7 @@ import * as Output from "../Output.js"
 import * as Progress from "../Progress.js"
 import { policies } from "./policies.js"
 
-const common = { ...Connection.options, json: Output.json }
+const common = { json: Output.json }
 
 const datasetId = Args.text({ name: "dataset-id" }).pipe(Args.withDescription("the DataSet id (a UUID)"))
 
@@ -109,7 +109,7 @@ const list = Command.make(
       )
       const array = Array.from(items)
       yield* Output.print(args.json, array, (xs) => Output.table(xs.map(summaryRow)))
-    }).pipe(Connection.provide(args))
+    }).pipe(Connection.provide)
 ).pipe(Command.withDescription("List DataSets (a table; --json: an array)."))
 
 const get = Command.make(
@@ -118,7 +118,7 @@ const get = Command.make(
   (args) =>
     Effect.flatMap(Datasets.Datasets, (d) => d.get(args.id)).pipe(
       Effect.flatMap((d) => Output.print(args.json, d, describeDataSet)),
-      Connection.provide(args)
+      Connection.provide
     )
 ).pipe(Command.withDescription("Show one DataSet: its fields, schema and PDP state."))
 
@@ -142,7 +142,7 @@ const create = Command.make(
         schema
       })
       yield* Output.print(args.json, created, (d) => `created DataSet ${d.id}\n${describeDataSet(d)}`)
-    }).pipe(Connection.provide(args))
+    }).pipe(Connection.provide)
 ).pipe(Command.withDescription("Create a DataSet with a schema: --name Sales --schema \"id:LONG,region:STRING\"."))
 
 const update = Command.make(
@@ -169,7 +169,7 @@ const update = Command.make(
         schema
       })
       yield* Output.print(args.json, updated, (d) => `updated DataSet ${d.id}\n${describeDataSet(d)}`)
-    }).pipe(Connection.provide(args))
+    }).pipe(Connection.provide)
 ).pipe(Command.withDescription("Update a DataSet's name, description, PDP switch or schema."))
 
 const del = Command.make(
@@ -178,7 +178,7 @@ const del = Command.make(
   (args) =>
     Effect.flatMap(Datasets.Datasets, (d) => d.delete(args.id)).pipe(
       Effect.zipRight(Output.print(args.json, { deleted: args.id }, () => `deleted DataSet ${args.id}`)),
-      Connection.provide(args)
+      Connection.provide
     )
 ).pipe(Command.withDescription("Delete a DataSet (irreversible)."))
 
@@ -222,7 +222,7 @@ const importCmd = Command.make(
             Progress.formatDuration(done.elapsed)
           }`
       )
-    })).pipe(Connection.provide(args))
+    })).pipe(Connection.provide)
 ).pipe(
   Command.withDescription(
     "Import header-less CSV (or --header) from a file or stdin, checked against the DataSet's schema first."
@@ -232,7 +232,6 @@ const importCmd = Command.make(
 const exportCmd = Command.make(
   "export",
   {
-    ...Connection.options,
     id: datasetId,
     output: Options.file("output").pipe(
       Options.withAlias("o"),
@@ -260,7 +259,7 @@ const exportCmd = Command.make(
           }\n`
         )
       }
-    })).pipe(Connection.provide(args))
+    })).pipe(Connection.provide)
 ).pipe(Command.withDescription("Export a DataSet as CSV to a file or stdout, streamed."))
 
 const countNewlines = (chunk: Uint8Array): number => {
@@ -282,7 +281,7 @@ const query = Command.make(
       const result = yield* datasets.query(args.id, args.sql)
       const rows = result.rows.map((values) => Object.fromEntries(result.columns.map((c, i) => [c, values[i]])))
       yield* Output.rows(args.json, Stream.fromIterable(rows), result.columns)
-    }).pipe(Connection.provide(args))
+    }).pipe(Connection.provide)
 ).pipe(
   Command.withDescription(
     "Run SQL against a DataSet: domo datasets query <id> \"SELECT region, COUNT(*) FROM table GROUP BY region\""

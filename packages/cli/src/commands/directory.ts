@@ -17,7 +17,7 @@ import * as Connection from "../Connection.js"
 import * as ErrorReport from "../ErrorReport.js"
 import * as Output from "../Output.js"
 
-const common = { ...Connection.options, json: Output.json }
+const common = { json: Output.json }
 const limit = Options.integer("limit").pipe(Options.withDescription("at most this many"), Options.optional)
 const intId = (name: string) => Args.integer({ name }).pipe(Args.withDescription(`the ${name.replace("-", " ")}`))
 
@@ -42,7 +42,7 @@ const users = Command.make("users").pipe(
               (us) => Output.table(us.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role })))
             )
           ),
-          Connection.provide(args)
+          Connection.provide
         )
     ).pipe(Command.withDescription("List users.")),
     Command.make(
@@ -51,7 +51,7 @@ const users = Command.make("users").pipe(
       (args) =>
         Effect.flatMap(Users.Users, (s) => s.get(args.id)).pipe(
           Effect.flatMap((u) => Output.print(args.json, u, Output.record)),
-          Connection.provide(args)
+          Connection.provide
         )
     ).pipe(Command.withDescription("Show one user."))
   ])
@@ -73,7 +73,7 @@ const groups = Command.make("groups").pipe(
                 Output.table(gs.map((g) => ({ id: g.id, name: g.name, members: g.memberCount, active: g.active })))
             )
           ),
-          Connection.provide(args)
+          Connection.provide
         )
     ).pipe(Command.withDescription("List groups.")),
     Command.make(
@@ -82,7 +82,7 @@ const groups = Command.make("groups").pipe(
       (args) =>
         Effect.flatMap(Groups.Groups, (s) => s.get(args.id)).pipe(
           Effect.flatMap((g) => Output.print(args.json, g, Output.record)),
-          Connection.provide(args)
+          Connection.provide
         )
     ).pipe(Command.withDescription("Show one group.")),
     Command.make(
@@ -91,7 +91,7 @@ const groups = Command.make("groups").pipe(
       (args) =>
         Effect.flatMap(Groups.Groups, (s) => take(s.members(args.id), args.limit)).pipe(
           Effect.flatMap((ids) => Output.print(args.json, ids, (xs) => Output.table(xs.map((userId) => ({ userId }))))),
-          Connection.provide(args)
+          Connection.provide
         )
     ).pipe(Command.withDescription("List the user ids of a group's members."))
   ])
@@ -109,7 +109,7 @@ const pages = Command.make("pages").pipe(
       (args) =>
         Effect.flatMap(Pages.Pages, (s) => take(s.list(), args.limit)).pipe(
           Effect.flatMap((xs) => Output.print(args.json, xs, (ps) => Output.table(flatten(ps), ["id", "name"]))),
-          Connection.provide(args)
+          Connection.provide
         )
     ).pipe(Command.withDescription("List pages with their subpages.")),
     Command.make(
@@ -118,7 +118,7 @@ const pages = Command.make("pages").pipe(
       (args) =>
         Effect.flatMap(Pages.Pages, (s) => s.get(args.id)).pipe(
           Effect.flatMap((p) => Output.print(args.json, p, Output.record)),
-          Connection.provide(args)
+          Connection.provide
         )
     ).pipe(Command.withDescription("Show one page."))
   ])
@@ -139,7 +139,7 @@ const accounts = Command.make("accounts").pipe(
               (as) => Output.table(as.map((a) => ({ id: a.id, name: a.name, type: a.type?.id, valid: a.valid })))
             )
           ),
-          Connection.provide(args)
+          Connection.provide
         )
     ).pipe(Command.withDescription("List accounts.")),
     Command.make(
@@ -148,7 +148,7 @@ const accounts = Command.make("accounts").pipe(
       (args) =>
         Effect.flatMap(Accounts.Accounts, (s) => s.get(args.id)).pipe(
           Effect.flatMap((a) => Output.print(args.json, a, Output.record)),
-          Connection.provide(args)
+          Connection.provide
         )
     ).pipe(Command.withDescription("Show one account."))
   ])
@@ -195,7 +195,7 @@ const audit = Command.make(
         }))
       )
       yield* Output.rows(args.json, rows)
-    }).pipe(Connection.provide(args))
+    }).pipe(Connection.provide)
 ).pipe(Command.withDescription("The activity log (what was done, by whom, when): a table, or NDJSON with --json."))
 
 /**

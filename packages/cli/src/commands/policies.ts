@@ -13,7 +13,7 @@ import * as Connection from "../Connection.js"
 import * as ErrorReport from "../ErrorReport.js"
 import * as Output from "../Output.js"
 
-const common = { ...Connection.options, json: Output.json }
+const common = { json: Output.json }
 const datasetId = Args.text({ name: "dataset-id" }).pipe(Args.withDescription("the DataSet id"))
 const policyId = Args.integer({ name: "policy-id" }).pipe(Args.withDescription("the policy id"))
 
@@ -47,7 +47,10 @@ const filterOptions = {
     Options.withDescription("comma-separated values the column must match"),
     Options.optional
   ),
-  operator: Options.choice("operator", DataSetModels.PolicyOperator.literals).pipe(Options.withDefault("EQUALS")),
+  operator: Options.text("operator").pipe(
+    Options.withDescription(`how values match: ${DataSetModels.PolicyOperator.literals.join(", ")}`),
+    Options.withDefault("EQUALS")
+  ),
   not: Options.boolean("not").pipe(Options.withDescription("negate the filter")),
   users: Options.text("users").pipe(Options.withDescription("comma-separated user ids"), Options.optional),
   groups: Options.text("groups").pipe(Options.withDescription("comma-separated group ids"), Options.optional),
@@ -58,13 +61,21 @@ const body = (args: {
   readonly name: string
   readonly column: Option.Option<string>
   readonly values: Option.Option<string>
-  readonly operator: DataSetModels.PolicyOperator
+  readonly operator: string
   readonly not: boolean
   readonly users: Option.Option<string>
   readonly groups: Option.Option<string>
   readonly type: string
 }): Effect.Effect<DataSetModels.CreatePolicy, ErrorReport.InputError> =>
   Effect.gen(function*() {
+    const operator = DataSetModels.PolicyOperator.literals.find((o) => o === args.operator.toUpperCase())
+    if (operator === undefined) {
+      return yield* new ErrorReport.InputError({
+        reason: `--operator: expected one of ${
+          DataSetModels.PolicyOperator.literals.join(", ")
+        }, got "${args.operator}"`
+      })
+    }
     if (Option.isSome(args.column) !== Option.isSome(args.values)) {
       return yield* new ErrorReport.InputError({ reason: "--column and --values go together" })
     }
@@ -72,7 +83,7 @@ const body = (args: {
       ? [{
         column: args.column.value,
         values: args.values.value.split(",").map((s) => s.trim()),
-        operator: args.operator,
+        operator,
         not: args.not
       }]
       : []
@@ -91,7 +102,7 @@ const list = Command.make(
   (args) =>
     Effect.flatMap(Datasets.Datasets, (d) => d.listPolicies(args.id)).pipe(
       Effect.flatMap((ps) => Output.print(args.json, ps, (xs) => Output.table(xs.map(policyRow)))),
-      Connection.provide(args)
+      Connection.provide
     )
 ).pipe(Command.withDescription("List a DataSet's PDP policies."))
 
@@ -101,7 +112,7 @@ const get = Command.make(
   (args) =>
     Effect.flatMap(Datasets.Datasets, (d) => d.getPolicy(args.id, args.policyId)).pipe(
       Effect.flatMap((p) => Output.print(args.json, p, (x) => Output.record(policyRow(x)))),
-      Connection.provide(args)
+      Connection.provide
     )
 ).pipe(Command.withDescription("Show one PDP policy."))
 
@@ -110,7 +121,7 @@ const create = Command.make("create", { ...common, id: datasetId, ...filterOptio
     const policy = yield* body(args)
     const created = yield* Effect.flatMap(Datasets.Datasets, (d) => d.createPolicy(args.id, policy))
     yield* Output.print(args.json, created, (p) => `created policy ${p.id}\n${Output.record(policyRow(p))}`)
-  }).pipe(Connection.provide(args))).pipe(
+  }).pipe(Connection.provide)).pipe(
     Command.withDescription(
       "Create a PDP policy: --name \"West only\" --column region --values West --users 27"
     )
@@ -124,7 +135,7 @@ const update = Command.make(
       const policy = yield* body(args)
       const updated = yield* Effect.flatMap(Datasets.Datasets, (d) => d.updatePolicy(args.id, args.policyId, policy))
       yield* Output.print(args.json, updated, (p) => `updated policy ${p.id}\n${Output.record(policyRow(p))}`)
-    }).pipe(Connection.provide(args))
+    }).pipe(Connection.provide)
 ).pipe(Command.withDescription("Replace a PDP policy's name, filter, users, groups."))
 
 const del = Command.make(
@@ -135,7 +146,7 @@ const del = Command.make(
       Effect.zipRight(
         Output.print(args.json, { deleted: args.policyId }, () => `deleted policy ${args.policyId} of ${args.id}`)
       ),
-      Connection.provide(args)
+      Connection.provide
     )
 ).pipe(Command.withDescription("Delete a PDP policy."))
 

@@ -19,7 +19,7 @@ import * as Output from "../Output.js"
 import * as Progress from "../Progress.js"
 import { parseSchema } from "./datasets.js"
 
-const common = { ...Connection.options, json: Output.json }
+const common = { json: Output.json }
 const streamId = Args.integer({ name: "stream-id" }).pipe(Args.withDescription("the stream id"))
 
 const streamRow = (s: StreamModels.Stream) => ({
@@ -63,7 +63,7 @@ const list = Command.make(
         Option.match(args.limit, { onNone: () => all, onSome: (n) => Stream.take(all, n) })
       )
       yield* Output.print(args.json, Array.from(items), (xs) => Output.table(xs.map(streamRow)))
-    }).pipe(Connection.provide(args))
+    }).pipe(Connection.provide)
 ).pipe(Command.withDescription("List streams (a table; --json: an array)."))
 
 const get = Command.make(
@@ -72,7 +72,7 @@ const get = Command.make(
   (args) =>
     Effect.flatMap(Streams.Streams, (s) => s.get(args.id)).pipe(
       Effect.flatMap((s) => Output.print(args.json, s, (x) => Output.record(streamRow(x)))),
-      Connection.provide(args)
+      Connection.provide
     )
 ).pipe(Command.withDescription("Show one stream and its DataSet."))
 
@@ -94,7 +94,7 @@ const create = Command.make(
         updateMethod: args.updateMethod
       })
       yield* Output.print(args.json, created, (s) => `created stream ${s.id}\n${Output.record(streamRow(s))}`)
-    }).pipe(Connection.provide(args))
+    }).pipe(Connection.provide)
 ).pipe(Command.withDescription("Create a stream and its DataSet: --name Sales --schema \"id:LONG,region:STRING\"."))
 
 const executions = Command.make(
@@ -105,7 +105,7 @@ const executions = Command.make(
       const streams = yield* Streams.Streams
       const items = yield* Stream.runCollect(Stream.take(streams.listExecutions(args.id), args.limit))
       yield* Output.print(args.json, Array.from(items), (xs) => Output.table(xs.map(executionRow)))
-    }).pipe(Connection.provide(args))
+    }).pipe(Connection.provide)
 ).pipe(Command.withDescription("List a stream's executions."))
 
 const upload = Command.make(
@@ -162,7 +162,7 @@ const upload = Command.make(
             Progress.formatDuration(done.elapsed)
           }`
       )
-    })).pipe(Connection.provide(args))
+    })).pipe(Connection.provide)
 ).pipe(
   Command.withDescription(
     "Upload CSV (a file or stdin) through the Stream API: parts gzipped and uploaded in parallel, then " +
