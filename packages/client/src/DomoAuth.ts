@@ -206,9 +206,7 @@ export const make = (
           }
         }
         yield* Deferred.done(deferred, outcome)
-      }).pipe(Effect.onInterrupt(() =>
-        Deferred.interrupt(deferred)
-      ))
+      })
 
     // Single flight: the ref's lock is held only to read the state and register the fetch.
     const acquire = (force: boolean, background: boolean): Effect.Effect<AccessToken, DomoError.DomoAuthError> =>
@@ -220,12 +218,21 @@ export const make = (
             if (!force && s.token !== undefined && usable(policy, s.token, now)) {
               return [Effect.succeed(s.token), s] as const
             }
-            if (s.inflight !== undefined) return [Deferred.await(s.inflight), s] as const
+            if (s.inflight !== undefined) {
+              return [Deferred.await(s.inflight), s] as const
+            }
             if (!background && s.failure !== undefined && s.failure.until > now) {
               return [Effect.fail(s.failure.error), s] as const
             }
             const deferred = yield* Deferred.make<AccessToken, DomoError.DomoAuthError>()
-            yield* Effect.forkIn(runFetch(deferred, background), scope)
+            const fiber = yield* Effect.forkIn(runFetch(deferred, background), scope)
+            // a fetch interrupted before it ran (the manager's scope is closed) must not leave
+            // its waiters hanging: they are interrupted too
+            fiber.addObserver((exit) => {
+              if (Exit.isInterrupted(exit)) {
+                Deferred.unsafeDone(deferred, Exit.interrupt(fiber.id()))
+              }
+            })
             return [Deferred.await(deferred), { ...s, inflight: deferred }] as const
           })
       ).pipe(Effect.flatten)
@@ -261,7 +268,8 @@ export const make = (
       Schedule.modifyDelayEffect((_, delay) =>
         Effect.map(
           Random.nextRange(base, Math.max(base, Math.min(cap, Duration.toMillis(delay)))),
-          (ms) => Duration.millis(Math.round(ms))
+          (ms) =>
+            Duration.millis(Math.round(ms))
         )
       )
     )
@@ -275,10 +283,16 @@ export const make = (
         // invalidated: the next caller fetches; look again shortly
         return Duration.toMillis(policy.renewalBackoffBase)
       }
-      if (now < s.renewAt) return s.renewAt - now
+      if (now < s.renewAt) {
+        return s.renewAt - now
+      }
       const result = yield* acquire(true, true).pipe(
         // rejected credentials are not retried in a loop (A7): wait for the negative cache to expire
-        Effect.retry({ schedule: backoff, while: (e) => !isCredentialsError(e) }),
+        Effect.retry({
+          schedule: backoff,
+          while: (e) =>
+            !isCredentialsError(e)
+        }),
         Effect.either
       )
       return result._tag === "Left" ? Duration.toMillis(policy.invalidClientTtl) : 0

@@ -397,6 +397,19 @@ describe("DomoAuth: lifecycle (E1, E2)", () => {
       expect(yield* TestClock.sleeps()).toEqual(Chunk.empty())
     }))
 
+  it.scoped("E1: a call after the scope closed is interrupted, it does not hang or fetch", () =>
+    Effect.gen(function*() {
+      yield* LeakScanner.observe
+      const server = yield* TestDomoServer.make()
+      const scope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(layerFor(server), scope)
+      const auth = Context.get(context, DomoAuth)
+      yield* Scope.close(scope, Exit.void)
+      const exit = yield* Effect.exit(auth.token)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      expect(server.state.tokenCalls).toHaveLength(0)
+    }))
+
   it.scoped("E2: renewal failures are visible as events and warnings while traffic succeeds", () =>
     Effect.gen(function*() {
       const { auth, client, state } = yield* track({ expiresIn: 100 })
