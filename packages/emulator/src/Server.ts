@@ -15,6 +15,7 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type * as SqlError from "@effect/sql/SqlError"
 import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -195,7 +196,25 @@ export interface AppOptions {
  * @category constructors
  */
 export const makeApp = (options: AppOptions) => {
-  const domo = HttpRouter.concatAll(...families.map((family) => family.router)).pipe(
+  const router = HttpRouter.concatAll(...families.map((family) => family.router))
+  // Spring answers 405 (not 404) for a known path with another method
+  const known = Chunk.toReadonlyArray(router.routes).map((route) => ({
+    method: route.method,
+    path: new RegExp(`^${String(route.path).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:\w+/g, "[^/]+")}$`)
+  }))
+  const domo = router.pipe(
+    Effect.catchTag("RouteNotFound", (error) => {
+      const path = pathOf(error.request.url)
+      const allowed = known.filter((route) => route.path.test(path)).map((route) => route.method)
+      return allowed.length === 0 ? Effect.fail(error) : render(
+        new DomoFailure({
+          status: 405,
+          path,
+          message: `Request method '${error.request.method}' not supported`,
+          headers: { allow: Array.from(new Set(allowed)).join(", ") }
+        })
+      )
+    }),
     Effect.catchAllCause(renderCause)
   )
   const admin = Admin.router.pipe(Effect.catchAllCause(renderCause))

@@ -58,6 +58,11 @@ layer(testLayer())("DataSets", (it) => {
       const missing = yield* callJson("GET", "/v1/datasets/00000000-0000-4000-8000-000000000000")
       expect(missing.status).toBe(404)
       expect(missing.body).toMatchObject({ status: 404, statusReason: "Not Found" })
+      const patch = yield* callJson("PATCH", "/v1/datasets/00000000-0000-4000-8000-000000000000", { json: {} })
+      expect(patch.status).toBe(405)
+      expect(patch.headers["allow"]).toBe("GET, PUT, DELETE")
+      expect(patch.body).toMatchObject({ status: 405, statusReason: "Method Not Allowed" })
+      expect((yield* callJson("GET", "/v1/nothing-here")).status).toBe(404)
     }))
 
   it.effect("update, then delete: 204 and a deleted subset on get", () =>
