@@ -20,7 +20,9 @@ import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import type * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as DomoError from "./DomoError.js"
@@ -454,6 +456,36 @@ export const upload = <E, R>(
       rowCountChecked
     }
   }).pipe(Effect.withSpan("StreamUpload.upload", { attributes: { "domo.stream.id": streamId } }))
+
+/**
+ * `upload` as a `Stream` of its progress events (for progress bars): `Started`, one
+ * `PartUploaded` per part, `Committing`, `Committed`, then the stream ends; it fails with the
+ * upload's error. Stopping the stream early interrupts the upload, which aborts the execution.
+ *
+ * @since 0.1.0
+ * @category upload
+ */
+export const uploadWithProgress = <E, R>(
+  streamId: number,
+  source: Source<E, R>,
+  options?: Omit<Options, "onProgress">
+): Stream.Stream<Progress, StreamUploadError | E, Streams | DomoHttpClient.DomoHttpClient | R> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    // a handful of events per upload (one per part): an unbounded queue never holds much
+    const queue = yield* Queue.unbounded<Exit.Exit<Progress | undefined, StreamUploadError | E>>()
+    yield* upload(streamId, source, { ...options, onProgress: (event) => Queue.offer(queue, Exit.succeed(event)) })
+      .pipe(
+        Effect.exit,
+        Effect.flatMap((exit) =>
+          Queue.offer(queue, Exit.isSuccess(exit) ? Exit.succeed(undefined) : Exit.failCause(exit.cause))
+        ),
+        Effect.forkScoped
+      )
+    return Stream.fromQueue(queue).pipe(
+      Stream.mapEffect((message) => message),
+      Stream.takeWhile((event): event is Progress => event !== undefined)
+    )
+  }))
 
 /**
  * `upload` replacing the DataSet's rows with the source.

@@ -220,6 +220,31 @@ layer(testLayer(), { timeout: 120_000, excludeTestServices: true })("StreamUploa
       expect((yield* streams.get(stream.id)).dataSet.rows).toBe(2003)
     }))
 
+  it.effect("progress as a Stream: every event in order, ending with Committed; failures fail the stream", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const stream = yield* newStream()
+      const events = yield* Stream.runCollect(
+        StreamUpload.uploadWithProgress(stream.id, StreamUpload.fromRows(Item, items(5_000)), { partSize: 16 * 1024 })
+      ).pipe(Effect.map((chunk) => [...chunk]))
+      const parts = events.filter((e) => e._tag === "PartUploaded")
+      expect(parts.length).toBeGreaterThan(2)
+      expect(parts.map((e) => e.partId)).toEqual(parts.map((_, i) => i + 1))
+      expect(events.map((e) => e._tag)).toEqual([
+        "Started",
+        ...parts.map(() => "PartUploaded"),
+        "Committing",
+        "Committed"
+      ])
+      expect(parts.at(-1)?.rowsDone).toBe(5_000)
+
+      yield* failingParts(1000, { _tag: "Status", status: 400 })
+      const error = yield* Stream.runDrain(
+        StreamUpload.uploadWithProgress(stream.id, StreamUpload.fromRows(Item, items(100)))
+      ).pipe(Effect.flip, Effect.ensuring(emulator.faults.clear))
+      expect(error).toMatchObject({ _tag: "StreamUploadError", stage: "part", partId: 1, aborted: true })
+    }))
+
   it.effect("UPSERT by key columns replaces matching rows and adds the others", () =>
     Effect.gen(function*() {
       const streams = yield* Streams
