@@ -151,6 +151,29 @@ describe("CSV encoding", () => {
     }).pipe(Effect.runPromise))
 })
 
+describe("CSV decoding keeps memory bounded", () => {
+  it("a stream chunk holding many byte buffers is decoded buffer by buffer, not into one huge chunk", () =>
+    Effect.gen(function*() {
+      const rows = Array.from({ length: 20_000 }, (_, i) => row(`name ${i}`, String(i), null))
+      const text = Either.getOrThrow(DomoTable.formatCsv(Text3, rows))
+      const bytes = utf8.encode(text)
+      const pieces = Array.from(
+        { length: Math.ceil(bytes.length / 1024) },
+        (_, i) => bytes.subarray(i * 1024, (i + 1) * 1024)
+      )
+      // Stream.fromIterable puts up to 4096 elements in one chunk: all the pieces arrive at once
+      const sizes = yield* Stream.fromIterable(pieces).pipe(
+        DomoTable.decodeCsv(Text3),
+        Stream.chunks,
+        Stream.map(Chunk.size),
+        Stream.runCollect,
+        Effect.map(Chunk.toArray)
+      )
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(rows.length)
+      expect(Math.max(...sizes)).toBeLessThan(200)
+    }).pipe(Effect.runPromise))
+})
+
 const textArb = fc.string({ unit: "grapheme", maxLength: 12 })
 const specialArb = fc.constantFrom("", "\"", ",", "\n", "\r", "\r\n", "\\N", "\"\"", " ", "a\"b", "🐢")
 const fieldArb = fc.oneof(textArb, specialArb, fc.constant(null))

@@ -21,18 +21,33 @@ export interface Machine<A, B, Err> {
   readonly end: () => Step<B, Err>
 }
 
-/** @internal */
+/**
+ * With `perElement`, each element of an input chunk is pushed (and its output written) on its
+ * own: a chunk holding many large elements (byte buffers) never turns into one huge output chunk.
+ *
+ * @internal
+ */
 export const transform =
-  <A, B, Err>(make: () => Machine<A, B, Err>) => <E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<B, E | Err, R> =>
+  <A, B, Err>(make: () => Machine<A, B, Err>, options?: { readonly perElement?: boolean }) =>
+  <E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<B, E | Err, R> =>
     Stream.suspend(() => {
       const machine = make()
-      const emit = (step: Step<B, Err>, next: () => Channel.Channel<Chunk.Chunk<B>, Chunk.Chunk<A>, E | Err, E>) => {
+      type Out = Channel.Channel<Chunk.Chunk<B>, Chunk.Chunk<A>, E | Err, E, unknown, unknown>
+      const emit = (step: Step<B, Err>, next: () => Out): Out => {
         const write = step.out.length > 0 ? Channel.write(Chunk.unsafeFromArray(step.out)) : Channel.void
         return Channel.zipRight(write, step.error === undefined ? next() : Channel.fail(step.error))
       }
-      const loop = (): Channel.Channel<Chunk.Chunk<B>, Chunk.Chunk<A>, E | Err, E, unknown, unknown> =>
+      const each = (input: Chunk.Chunk<A>, index: number): Out =>
+        index >= Chunk.size(input)
+          ? loop()
+          : emit(
+            machine.push(Chunk.of(Chunk.unsafeGet(input, index))),
+            () => Channel.suspend(() => each(input, index + 1))
+          )
+      const loop = (): Out =>
         Channel.readWithCause({
-          onInput: (input: Chunk.Chunk<A>) => emit(machine.push(input), loop),
+          onInput: (input: Chunk.Chunk<A>) =>
+            options?.perElement === true && Chunk.size(input) > 1 ? each(input, 0) : emit(machine.push(input), loop),
           onFailure: (cause: Cause.Cause<E>) => Channel.failCause(cause),
           onDone: () => emit(machine.end(), () => Channel.void)
         })

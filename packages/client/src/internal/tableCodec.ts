@@ -77,7 +77,7 @@ export const decodeCsv = <T extends DomoTable.DomoTable.Any>(
       push: (chunk: Chunk.Chunk<Uint8Array>) => decoded(table, decoder.push(chunk)),
       end: () => decoded(table, decoder.end())
     }
-  })
+  }, { perElement: true })
 
 /** @internal */
 export const parseCsv = <T extends DomoTable.DomoTable.Any>(
