@@ -88,7 +88,11 @@ const parent = Effect.gen(function*() {
         encoding: "utf8",
         maxBuffer: 1 << 20,
         // the secret goes by environment, not argv (visible to `ps`)
-        env: { ...process.env, DOMO_CLIENT_SECRET: Redacted.value(emulator.clientSecret) }
+        env: {
+          ...process.env,
+          DOMO_CLIENT_SECRET: Redacted.value(emulator.clientSecret),
+          NODE_OPTIONS: process.env.CHILD_NODE_OPTIONS ?? ""
+        }
       })
     ).pipe(Effect.map(({ stdout }) => JSON.parse(stdout) as ChildResult))
   const raw = yield* run("bytes")
