@@ -41,7 +41,8 @@ export interface DemoOptions {
 }
 
 const STEPS = 8
-const PART_SIZE = 4 * 1024 * 1024
+// small parts for the demo (Domo advises 10–100 MB): more of them, so the progress bar moves
+const PART_SIZE = 2 * 1024 * 1024
 
 interface Renewals {
   readonly background: number
@@ -130,7 +131,7 @@ const walk = (
     )
 
     const stream = yield* narrator.step(
-      "Create a typed dataset (one DomoTable: schema, CSV encoder and decoder)",
+      "Create a typed dataset from a DomoTable",
       Effect.gen(function*() {
         const stream = yield* StreamUpload.createForTable(Data.Sales, {
           name: "Demo sales",
@@ -149,6 +150,7 @@ const walk = (
       `Upload ${Progress.formatCount(options.rows)} generated rows through the Stream API`,
       Effect.scoped(Effect.gen(function*() {
         const tracker = yield* Progress.make("  upload", { rows: options.rows })
+        // progress as Domo acknowledges each part (rows, parts, CSV bytes)
         const result = yield* StreamUpload.upload(
           stream.id,
           StreamUpload.fromRows(Data.Sales, Data.rows(options.rows)),
