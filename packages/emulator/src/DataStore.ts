@@ -359,6 +359,7 @@ export const importCsv = <E>(
       batchCount = 0
       return Effect.asVoid(sql.unsafe(text, params))
     })
+    const converters = columns.map((column) => Values.converter(column.type))
     const parser = new Csv.Parser()
     const decoder = new TextDecoder("utf-8")
     const accept = (
@@ -380,7 +381,7 @@ export const importCsv = <E>(
             ))
           }
           for (let c = 0; c < expected; c++) {
-            const value = Values.fromField(columns[c]!.type, fields[c]!)
+            const value = converters[c]!(fields[c]!)
             if (value !== null && typeof value === "object") {
               return Effect.fail(invalidCsv(`${value.error}. Row ${rowNumber}, column ${c + 1}.`))
             }

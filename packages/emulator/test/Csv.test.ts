@@ -62,4 +62,31 @@ describe("Values", () => {
     expect(Values.fromField("STRING", "")).toBe("")
     expect(Values.fromField("LONG", null)).toBe(null)
   })
+
+  it("the bulk converters agree with fromField", () =>
+    FastCheck.assert(
+      FastCheck.property(
+        FastCheck.constantFrom("DATE" as const, "DATETIME" as const, "LONG" as const, "STRING" as const),
+        FastCheck.oneof(
+          FastCheck.date({ min: new Date("1900-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) =>
+            d.toISOString().slice(0, 19)
+          ),
+          FastCheck.date({ noInvalidDate: true, min: new Date("1900-01-01"), max: new Date("2100-01-01") }).map((d) =>
+            d.toISOString().slice(0, 10)
+          ),
+          FastCheck.constantFrom(
+            "2023-02-29",
+            "2024-02-29",
+            "2024-13-01",
+            "2024-01-01T24:00:00",
+            "2024-01-01T23:60:00"
+          ),
+          FastCheck.string()
+        ),
+        (type, field) => {
+          expect(Values.converter(type)(field)).toEqual(Values.fromField(type, field))
+        }
+      ),
+      { numRuns: 500 }
+    ))
 })
