@@ -26,6 +26,21 @@ export const json = Options.boolean("json").pipe(
 )
 
 /**
+ * A `BigDecimal` as plain text with its own scale (`10.50` stays `10.50`; `BigDecimal.format`
+ * would normalize it to `10.5`).
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const formatDecimal = (value: BigDecimal.BigDecimal): string => {
+  const sign = value.value < 0n ? "-" : ""
+  const digits = (value.value < 0n ? -value.value : value.value).toString()
+  if (value.scale <= 0) return `${sign}${digits}${"0".repeat(-value.scale)}`
+  const padded = digits.padStart(value.scale + 1, "0")
+  return `${sign}${padded.slice(0, -value.scale)}.${padded.slice(-value.scale)}`
+}
+
+/**
  * Turns a value into what `JSON.stringify` should see: `Date` → ISO text, `BigDecimal` and
  * `bigint` → exact decimal text (no float loss), `Redacted` stays redacted.
  *
@@ -37,7 +52,7 @@ export const toJsonValue = (value: unknown): unknown => {
   if (typeof value === "bigint") return value.toString()
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString()
   if (DateTime.isDateTime(value)) return DateTime.formatIso(value)
-  if (BigDecimal.isBigDecimal(value)) return BigDecimal.format(value)
+  if (BigDecimal.isBigDecimal(value)) return formatDecimal(value)
   if (Array.isArray(value)) return value.map(toJsonValue)
   if (Predicate.isRecord(value) && !Predicate.hasProperty(value, "toJSON")) {
     const out: Record<string, unknown> = {}
@@ -60,7 +75,7 @@ export const cell = (value: unknown): string => {
   if (value instanceof Date) {
     return Number.isNaN(value.getTime()) ? "" : value.toISOString().replace("T", " ").replace(/\.000Z$|Z$/, "")
   }
-  if (BigDecimal.isBigDecimal(value)) return BigDecimal.format(value)
+  if (BigDecimal.isBigDecimal(value)) return formatDecimal(value)
   if (DateTime.isDateTime(value)) return DateTime.formatIso(value)
   return JSON.stringify(toJsonValue(value))
 }

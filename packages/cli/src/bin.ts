@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import { main } from "./Cli.js"
+import { ExitCode } from "./ErrorReport.js"
 
 // The libraries log warnings (e.g. a failed token fetch) that the one-line error report already
 // says; logs appear only when asked for with DOMO_LOG=debug|info|warning|error.
@@ -13,6 +16,16 @@ const level = LogLevel.allLevels.find((l) => l.label.toLowerCase() === (process.
 main(process.argv).pipe(
   Logger.withMinimumLogLevel(level ?? LogLevel.None),
   Effect.provide(NodeContext.layer),
-  // `main` reports every failure itself (one line, an exit code per kind): no second raw report
-  NodeRuntime.runMain({ disableErrorReporting: true })
+  NodeRuntime.runMain({
+    // `main` reports every failure itself (one line, an exit code per kind): no second raw report
+    disableErrorReporting: true,
+    // Ctrl-C interrupts the program (an upload in flight is aborted on Domo): exit 130; otherwise
+    // `main` has set process.exitCode and the process ends when its output is flushed
+    teardown: (exit, onExit) => {
+      if (Exit.isFailure(exit)) {
+        if (Cause.isInterruptedOnly(exit.cause)) process.stderr.write("domo: interrupted\n")
+        onExit(Cause.isInterruptedOnly(exit.cause) ? ExitCode.interrupted : ExitCode.unexpected)
+      } else onExit(0)
+    }
+  })
 )
