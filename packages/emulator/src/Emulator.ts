@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { DomoScope } from "@effect-domo/client"
+import { DomoConfig, DomoScope } from "@effect-domo/client"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
@@ -260,6 +260,47 @@ const start = (options: EmulatorOptions) =>
  */
 export const layer = (options: EmulatorOptions = {}): Layer.Layer<Emulator, EmulatorStartError> =>
   Layer.scoped(Emulator, make(options))
+
+/**
+ * The emulator together with the matching `DomoConfig` (its URL and demo client), so a test
+ * needs only `Domo.layer` and an `HttpClient` on top. The config is the one value the emulator
+ * takes from the client package besides schemas: it is configuration, not a service.
+ *
+ * @example
+ * ```ts
+ * import { Domo } from "@effect-domo/client"
+ * import { Emulator } from "@effect-domo/emulator"
+ * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+ * import * as Layer from "effect/Layer"
+ *
+ * const TestDomo = Domo.layer.pipe(
+ *   Layer.provideMerge(Emulator.layerWithConfig({ tokenLifetimeSeconds: 5 })),
+ *   Layer.provide(NodeHttpClient.layerUndici)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWithConfig = (
+  options: EmulatorOptions & {
+    /** the scopes the config asks for (default: every scope the demo client has) */
+    readonly requestScopes?: ReadonlyArray<DomoScope.DomoScope> | undefined
+    /** auth and retry policy of the config (defaults of `DomoConfig`) */
+    readonly policy?: Pick<DomoConfig.Input, "auth" | "retry"> | undefined
+  } = {}
+): Layer.Layer<Emulator | DomoConfig.DomoConfig, EmulatorStartError> =>
+  Layer.unwrapEffect(Effect.map(Emulator, (emulator) =>
+    DomoConfig.layer({
+      ...options.policy,
+      apiHost: emulator.url,
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+      scopes: options.requestScopes
+    }).pipe(
+      // the emulator's own URL and client are always a valid configuration
+      Layer.orDie
+    ))).pipe(Layer.provideMerge(layer(options)))
 
 /**
  * A temporary file path for a data file (tests of persistence).
