@@ -110,8 +110,42 @@ describe("Progress", () => {
       "upload  [██████░░░░░░░░░░░░░░░░░░]  25%  2.00 MB  250/1,000 rows  2 parts  1.00 MB/s  ETA 6.0 s"
     )
     expect(Progress.formatBytes(999)).toBe("999 B")
+    expect(Progress.formatBytes(1_500_000_000)).toBe("1.50 GB")
     expect(Progress.formatDuration(Duration.seconds(75))).toBe("1 m 15 s")
   })
+})
+
+describe("Progress bars", () => {
+  it.scoped("drawn on stderr when asked (a terminal), redrawn in place, final line kept; silent otherwise", () =>
+    Effect.gen(function*() {
+      const writes: Array<string> = []
+      const original = process.stderr.write
+      yield* Effect.acquireRelease(
+        Effect.sync(() => {
+          process.stderr.write = ((chunk: string | Uint8Array) => {
+            writes.push(String(chunk))
+            return true
+          }) as typeof process.stderr.write
+        }),
+        () =>
+          Effect.sync(() => {
+            process.stderr.write = original
+          })
+      )
+      yield* Effect.scoped(Effect.gen(function*() {
+        const silent = yield* Progress.make("quiet", { rows: 10 }, { draw: false })
+        yield* silent.addRows(10)
+      }))
+      expect(writes).toEqual([])
+      yield* Effect.scoped(Effect.gen(function*() {
+        const bar = yield* Progress.make("import", { rows: 4 }, { draw: true })
+        yield* bar.addRows(4)
+        yield* bar.addBytes(1200)
+      }))
+      const text = writes.join("")
+      expect(text.startsWith("\r\x1b[2Kimport  [")).toBe(true)
+      expect(text).toMatch(/100% {2}1.20 kB {2}4\/4 rows .*\n$/)
+    }))
 })
 
 describe("Connection", () => {
