@@ -1,6 +1,7 @@
 /**
  * Transport benchmark: a GET of a small JSON resource through `DomoHttpClient` (token attached,
- * status mapped, Schema-decoded) against raw undici `request()` + `body.json()`, same local
+ * status mapped, Schema-decoded) over our `UndiciTransport` (what `DomoNode.layer` uses) and over
+ * the platform's `NodeHttpClient.layerUndici`, against raw undici `request()` + `body.json()`, same local
  * server (a child process, so server and client run on separate cores), concurrency 1/16/64.
  * Prints requests/s, client CPU µs per request, p50/p99 latency and the ratios.
  * Run: `npx tsc -b bench/tsconfig.json && node bench/dist/http.js` (N=requests per run).
@@ -8,6 +9,7 @@
 import * as Domo from "@effect-domo/client/Domo"
 import * as DomoConfig from "@effect-domo/client/DomoConfig"
 import * as DomoHttpClient from "@effect-domo/client/DomoHttpClient"
+import * as DomoNode from "@effect-domo/client/DomoNode"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -120,17 +122,21 @@ const main = async () => {
     child.stdout.once("data", (d: Buffer) => resolve(Number(String(d))))
   )
   const url = `http://127.0.0.1:${port}`
-  const runtime = ManagedRuntime.make(
-    Domo.layer.pipe(
-      Layer.provide(DomoConfig.layer({ apiHost: url, clientId: "bench", clientSecret: Redacted.make("bench-secret") })),
-      Layer.provideMerge(NodeHttpClient.layerUndici)
-    )
+  const config = DomoConfig.layer({ apiHost: url, clientId: "bench", clientSecret: Redacted.make("bench-secret") })
+  // the same DomoHttpClient over two transports: the platform's undici client, and ours
+  const stockRuntime = ManagedRuntime.make(
+    Domo.layer.pipe(Layer.provide(config), Layer.provideMerge(NodeHttpClient.layerUndici))
   )
-  const client = await runtime.runPromise(DomoHttpClient.DomoHttpClient)
+  const leanRuntime = ManagedRuntime.make(
+    Domo.layer.pipe(Layer.provide(config), Layer.provide(DomoNode.layerTransport))
+  )
   const decode = DomoHttpClient.schemaBodyJson(DataSet)
-  const ours = Effect.asVoid(Effect.flatMap(client.get("/v1/datasets/abc"), decode))
+  const domoCall = (client: HttpClient.HttpClient.With<unknown>) =>
+    Effect.asVoid(Effect.flatMap(client.get("/v1/datasets/abc"), decode))
+  const viaStock = domoCall(await stockRuntime.runPromise(DomoHttpClient.DomoHttpClient))
+  const viaLean = domoCall(await leanRuntime.runPromise(DomoHttpClient.DomoHttpClient))
   // the platform's own stack with the same work (bearer, status check, Schema decode), no span
-  const platform = (await runtime.runPromise(HttpClient.HttpClient)).pipe(
+  const platform = (await stockRuntime.runPromise(HttpClient.HttpClient)).pipe(
     HttpClient.mapRequest(HttpClientRequest.prependUrl(url)),
     HttpClient.mapRequest(HttpClientRequest.bearerToken("x")),
     HttpClient.filterStatusOk,
@@ -144,30 +150,40 @@ const main = async () => {
     if (response.statusCode !== 200) throw new Error(String(response.statusCode))
     await response.body.json()
   }
+  const only = process.env.ONLY
+  const skipped: Result = { rps: Number.NaN, cpuMicros: Number.NaN, p50: Number.NaN, p99: Number.NaN }
+  const fmt = (name: string, r: Result, base: Result) =>
+    `  ${name.padEnd(34)} ${r.rps.toFixed(0).padStart(6)} req/s ${r.cpuMicros.toFixed(1).padStart(6)} µs CPU` +
+    `  p50 ${r.p50.toFixed(3)} p99 ${r.p99.toFixed(3)} ms` +
+    (r === base ? "" : `  | CPU ×${(r.cpuMicros / base.cpuMicros).toFixed(2)}` +
+      ` req/s ×${(r.rps / base.rps).toFixed(2)} p50 ×${(r.p50 / base.p50).toFixed(2)} p99 ×${
+        (r.p99 / base.p99).toFixed(2)
+      }`)
   const rows: Array<string> = []
   for (const c of CONCURRENCY) {
-    // ONLY=undici or ONLY=domo runs one side (for profiling)
-    const skipped: Result = { rps: Number.NaN, cpuMicros: Number.NaN, p50: Number.NaN, p99: Number.NaN }
-    const base = process.env.ONLY === "domo" ? skipped : await measure(c, raw)
-    const mine = process.env.ONLY === "undici" ? skipped : await runtime.runPromise(measureEffect(c, ours))
-    const floor = process.env.ONLY !== undefined ? skipped : await runtime.runPromise(measureEffect(c, stock))
+    // ONLY=undici | lean | stock | platform runs one side (for profiling)
+    const base = only === undefined || only === "undici" ? await measure(c, raw) : skipped
+    const lean = only === undefined || only === "lean"
+      ? await leanRuntime.runPromise(measureEffect(c, viaLean))
+      : skipped
+    const mine = only === undefined || only === "stock"
+      ? await stockRuntime.runPromise(measureEffect(c, viaStock))
+      : skipped
+    const floor = only === undefined || only === "platform"
+      ? await stockRuntime.runPromise(measureEffect(c, stock))
+      : skipped
     rows.push(
-      `c=${String(c).padStart(2)}  undici ${base.rps.toFixed(0).padStart(6)} req/s ${
-        base.cpuMicros.toFixed(1).padStart(6)
-      } µs CPU` +
-        ` p50 ${base.p50.toFixed(2)} p99 ${base.p99.toFixed(2)} ms | DomoHttpClient ${
-          mine.rps.toFixed(0).padStart(6)
-        } req/s` +
-        ` ${mine.cpuMicros.toFixed(1).padStart(6)} µs CPU p50 ${mine.p50.toFixed(2)} p99 ${mine.p99.toFixed(2)} ms |` +
-        ` CPU ×${(mine.cpuMicros / base.cpuMicros).toFixed(2)} p99 ×${(mine.p99 / base.p99).toFixed(2)}` +
-        ` | platform stack (no span) ${floor.cpuMicros.toFixed(1)} µs CPU: ×${
-          (floor.cpuMicros / base.cpuMicros).toFixed(2)
-        }`
+      `c=${c}`,
+      fmt("undici request() + body.json()", base, base),
+      fmt("DomoHttpClient / UndiciTransport", lean, base),
+      fmt("DomoHttpClient / layerUndici", mine, base),
+      fmt("platform layerUndici, no span", floor, base)
     )
   }
-  console.log(`GET small JSON, ${N} requests per run`)
+  console.log(`GET small JSON, ${N} requests per run (ratios against undici in the same run)`)
   for (const row of rows) console.log(row)
-  await runtime.dispose()
+  await stockRuntime.dispose()
+  await leanRuntime.dispose()
   child.kill()
 }
 
