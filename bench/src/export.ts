@@ -15,6 +15,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { execFile } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 
@@ -47,6 +48,22 @@ const clientLayer = (apiHost: string, clientId: string, clientSecret: string) =>
     Layer.provide(NodeHttpClient.layerUndici)
   )
 
+/**
+ * This process's peak RSS. On Linux, `getrusage` maxRSS survives `exec` (it starts at the
+ * parent's RSS at fork, and the parent holds the emulator's data), so VmHWM of this process's own
+ * address space is read instead.
+ */
+const peakRssMB = (): number => {
+  try {
+    const status = readFileSync("/proc/self/status", "utf8")
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(status)
+    if (match !== null) return Number(match[1]) / 1024
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024
+}
+
 const child = async (mode: string, apiHost: string, clientId: string, clientSecret: string, id: string) => {
   const program = Effect.gen(function*() {
     const datasets = yield* Datasets.Datasets
@@ -59,7 +76,10 @@ const child = async (mode: string, apiHost: string, clientId: string, clientSecr
       bytes = yield* Stream.runFold(datasets.exportCsv(id), 0, (n, chunk) => n + chunk.length)
     }
     const seconds = (performance.now() - start) / 1000
-    return { mode, rows, bytes, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024 }
+    if (process.env.MEMTRACE !== undefined) {
+      console.error(`done: rss ${process.memoryUsage().rss >> 20} MB, VmHWM ${peakRssMB().toFixed(0)} MB`)
+    }
+    return { mode, rows, bytes, seconds, maxRssMB: peakRssMB() }
   })
   const result = await Effect.runPromise(Effect.provide(program, clientLayer(apiHost, clientId, clientSecret)))
   console.log(JSON.stringify(result))
@@ -94,7 +114,10 @@ const parent = Effect.gen(function*() {
           NODE_OPTIONS: process.env.CHILD_NODE_OPTIONS ?? ""
         }
       })
-    ).pipe(Effect.map(({ stdout }) => JSON.parse(stdout) as ChildResult))
+    ).pipe(Effect.map(({ stderr, stdout }) => {
+      if (stderr !== "") console.error(stderr.trimEnd())
+      return JSON.parse(stdout) as ChildResult
+    }))
   const raw = yield* run("bytes")
   const typed = yield* run("rows")
   const mb = raw.bytes / 1e6
