@@ -83,30 +83,41 @@ interface Result {
 }
 const results: Array<Result> = []
 
-const measure = async (
-  name: string,
-  run: () => number | Promise<number>,
-  count: number = ROWS
-): Promise<Result> => {
-  const times: Array<number> = []
-  let bytes = 0
-  for (let rep = 0; rep <= REPS; rep++) {
-    gc?.()
-    const start = performance.now()
-    bytes = await run()
-    const seconds = (performance.now() - start) / 1000
-    if (rep > 0) times.push(seconds) // rep 0 warms up
+interface Entry {
+  readonly name: string
+  readonly run: () => number | Promise<number>
+  readonly count?: number
+}
+
+/**
+ * Runs a group in rounds: every implementation once per round, in a rotating order, so that
+ * load on the machine hits all of them alike (the ratios are what this benchmark is for).
+ * Round 0 warms up; the median of the other rounds is kept.
+ */
+const measureGroup = async (title: string, entries: ReadonlyArray<Entry>): Promise<void> => {
+  console.log(title)
+  const times = entries.map((): Array<number> => [])
+  const bytes = entries.map(() => 0)
+  for (let round = 0; round <= REPS; round++) {
+    for (let k = 0; k < entries.length; k++) {
+      const i = (k + round) % entries.length
+      gc?.()
+      const start = performance.now()
+      bytes[i] = await entries[i].run()
+      if (round > 0) times[i].push((performance.now() - start) / 1000)
+    }
   }
-  times.sort((a, b) => a - b)
-  const result = { name, seconds: times[Math.floor(times.length / 2)], bytes }
-  results.push(result)
-  const rate = count / result.seconds / 1000
-  console.log(
-    `  ${name.padEnd(44)} ${rate.toFixed(0).padStart(6)} k rows/s ${
-      (bytes / result.seconds / 1e6).toFixed(1).padStart(7)
-    } MB/s`
-  )
-  return result
+  entries.forEach((entry, i) => {
+    const sorted = times[i].sort((a, b) => a - b)
+    const result = { name: entry.name, seconds: sorted[Math.floor(sorted.length / 2)], bytes: bytes[i] }
+    results.push(result)
+    const rate = (entry.count ?? ROWS) / result.seconds / 1000
+    console.log(
+      `  ${entry.name.padEnd(50)} ${rate.toFixed(0).padStart(6)} k rows/s ${
+        (result.bytes / result.seconds / 1e6).toFixed(1).padStart(7)
+      } MB/s`
+    )
+  })
 }
 
 const utf8 = new TextEncoder()
@@ -285,28 +296,33 @@ const rate = (name: string) => ROWS / (results.find((r) => r.name === name)?.sec
 
 console.log(`CSV benchmark: ${ROWS} rows × 6 columns, ${(csvBytes.length / 1e6).toFixed(1)} MB, median of ${REPS} reps`)
 console.log(`node ${process.version}, gc ${gc ? "exposed" : "not exposed (run with --expose-gc)"}`)
-console.log("encode (rows → UTF-8 bytes)")
-await measure("hand loop (lower bound, primitives)", handEncode)
-await measure("ours: DomoTable.encodeCsv (typed, Stream)", ourEncode)
-await measure(
-  "d3-dsv csvFormatRows (sync, primitives)",
-  () => utf8.encode(d3.csvFormatRows(primitive.map((r) => r.map((v) => v === null ? "" : String(v))))).length
-)
-await measure(
-  "papaparse unparse (sync, primitives)",
-  () => utf8.encode(Papa.unparse(primitive, { newline: "\n" })).length
-)
-await measure("naive per-row join", naiveEncode)
-console.log("parse and decode (UTF-8 bytes → rows)")
-await measure("udsv stream, strings (parse yardstick)", udsvStream(false))
-await measure("udsv stream + hand converters (typed lower bound)", udsvStream(true))
-await measure("ours: DomoTable.decodeCsv, all STRING (parse)", ourDecode(TextTable))
-await measure("ours: DomoTable.decodeCsv, typed (end to end)", ourDecode(Bench))
-await measure("papaparse step, strings", papaStream)
-await measure("d3-dsv csvParseRows, strings (sync)", d3Parse)
-console.log(`row conversion (${RECORDS} records)`)
-const schemaResult = await measure("per-row Schema.decodeUnknown (textSchema)", schemaDecode, RECORDS)
-const compiledResult = await measure("compiled converters (parse + convert)", compiledDecode, RECORDS)
+await measureGroup("encode (rows → UTF-8 bytes)", [
+  { name: "hand loop (lower bound, primitives)", run: handEncode },
+  { name: "ours: DomoTable.encodeCsv (typed, Stream)", run: ourEncode },
+  {
+    name: "d3-dsv csvFormatRows (sync, primitives)",
+    run: () => utf8.encode(d3.csvFormatRows(primitive.map((r) => r.map((v) => v === null ? "" : String(v))))).length
+  },
+  {
+    name: "papaparse unparse (sync, primitives)",
+    run: () => utf8.encode(Papa.unparse(primitive, { newline: "\n" })).length
+  },
+  { name: "naive per-row join", run: naiveEncode }
+])
+await measureGroup("parse and decode (UTF-8 bytes → rows)", [
+  { name: "udsv stream, strings (parse yardstick)", run: udsvStream(false) },
+  { name: "udsv stream + hand converters (typed lower bound)", run: udsvStream(true) },
+  { name: "ours: DomoTable.decodeCsv, all STRING (parse)", run: ourDecode(TextTable) },
+  { name: "ours: DomoTable.decodeCsv, typed (end to end)", run: ourDecode(Bench) },
+  { name: "papaparse step, strings", run: papaStream },
+  { name: "d3-dsv csvParseRows, strings (sync)", run: d3Parse }
+])
+await measureGroup(`row conversion (${RECORDS} records)`, [
+  { name: "per-row Schema.decodeUnknown (textSchema)", run: schemaDecode, count: RECORDS },
+  { name: "compiled converters (parse + convert)", run: compiledDecode, count: RECORDS }
+])
+const schemaResult = results.find((r) => r.name === "per-row Schema.decodeUnknown (textSchema)")!
+const compiledResult = results.find((r) => r.name === "compiled converters (parse + convert)")!
 console.log("\nratios")
 console.log(
   `  typed encode / hand loop:            ${
