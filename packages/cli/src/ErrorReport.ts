@@ -87,12 +87,23 @@ export class EmulatorError extends Schema.TaggedError<EmulatorError>("@effect-do
 }
 
 /**
+ * The reader of stdout went away (`domo datasets export … | head`): the command stops quietly
+ * with exit 0, as Unix tools do.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OutputClosedError
+  extends Schema.TaggedError<OutputClosedError>("@effect-domo/cli/OutputClosedError")("OutputClosedError", {})
+{}
+
+/**
  * The errors the CLI itself raises.
  *
  * @since 0.1.0
  * @category errors
  */
-export type CliError = FileError | InputError | VerificationError | EmulatorError
+export type CliError = FileError | InputError | VerificationError | EmulatorError | OutputClosedError
 
 /**
  * Exit codes, one per kind of error (documented in docs/cli.md).
@@ -251,6 +262,7 @@ export const ofError = (error: unknown): Report => {
     // @effect/cli has already printed its own message (with the usage) to the console
     return { code: ExitCode.usage, line: "" }
   }
+  if (error instanceof OutputClosedError) return { code: ExitCode.ok, line: "" }
   if (ConfigError.isConfigError(error)) {
     return { code: ExitCode.config, line: `domo: ${describeConfigError(error)}` }
   }

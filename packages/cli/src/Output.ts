@@ -139,9 +139,17 @@ export const print = <A>(asJson: boolean, value: A, human: (value: A) => string)
  * @since 0.1.0
  * @category printing
  */
-export const stdoutSink: Sink.Sink<void, string | Uint8Array, never, ErrorReport.FileError> = NodeSink.fromWritable(
+export const stdoutSink: Sink.Sink<
+  void,
+  string | Uint8Array,
+  never,
+  ErrorReport.FileError | ErrorReport.OutputClosedError
+> = NodeSink.fromWritable(
   () => process.stdout,
-  (error) => new ErrorReport.FileError({ path: "(stdout)", reason: String(error) }),
+  (error) =>
+    Predicate.hasProperty(error, "code") && error.code === "EPIPE"
+      ? new ErrorReport.OutputClosedError()
+      : new ErrorReport.FileError({ path: "(stdout)", reason: String(error) }),
   { endOnDone: false }
 )
 
@@ -156,7 +164,7 @@ export const rows = <E, R>(
   asJson: boolean,
   stream: Stream.Stream<Readonly<Record<string, unknown>>, E, R>,
   columns?: ReadonlyArray<string> | undefined
-): Effect.Effect<void, E | ErrorReport.FileError, R> =>
+): Effect.Effect<void, E | ErrorReport.FileError | ErrorReport.OutputClosedError, R> =>
   asJson
     ? stream.pipe(
       Stream.map((row) => `${JSON.stringify(toJsonValue(row))}\n`),

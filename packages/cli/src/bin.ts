@@ -13,6 +13,13 @@ import { ExitCode } from "./ErrorReport.js"
 // says; logs appear only when asked for with DOMO_LOG=debug|info|warning|error.
 const level = LogLevel.allLevels.find((l) => l.label.toLowerCase() === (process.env["DOMO_LOG"] ?? "").toLowerCase())
 
+// The reader of stdout went away (`domo datasets export … | head`): stop quietly, as Unix tools
+// do. Node reports it as an 'error' event on stdout, possibly after the write that caused it.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(ExitCode.ok)
+  throw error
+})
+
 main(process.argv).pipe(
   Logger.withMinimumLogLevel(level ?? LogLevel.None),
   Effect.provide(NodeContext.layer),

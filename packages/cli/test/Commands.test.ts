@@ -5,7 +5,7 @@ import * as Redacted from "effect/Redacted"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { type Result, runBin } from "./utils/runBin.js"
+import { type Result, runBin, runBinClosingStdout } from "./utils/runBin.js"
 
 // One emulator for the file, in this process; the bin reaches it through the environment.
 const EmulatorLive = Emulator.layer({ seed: 11 })
@@ -246,6 +246,17 @@ layer(EmulatorLive, { excludeTestServices: true, timeout: 60_000 })("domo agains
       const embedded = yield* runBin(["users", "list", "--emulator", "--json"])
       expectCode(embedded, 0)
       expect(JSON.parse(embedded.stdout)).toEqual([expect.objectContaining({ id: 1 })])
+    }), concurrent)
+
+  it.effect("an export whose reader goes away (| head) stops quietly with exit 0", () =>
+    Effect.gen(function*() {
+      const env = envOf(yield* Emulator.Emulator)
+      const { id } = yield* createDataset(env, "CLI piped", "id:LONG,name:STRING")
+      const lines = Array.from({ length: 40_000 }, (_, i) => `${i},row number ${i}`).join("\n") + "\n"
+      expectCode(yield* runBin(["datasets", "import", id, file("piped.csv", lines)], { env }), 0)
+      const result = yield* runBinClosingStdout(["datasets", "export", id], env)
+      expect(result.first.startsWith("0,row number 0\n")).toBe(true)
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" })
     }), concurrent)
 
   it.effect("audit: the activity log as NDJSON", () =>

@@ -64,7 +64,7 @@ export const input = (
  */
 export const output = (
   path: Option.Option<string>
-): Sink.Sink<void, Uint8Array | string, never, ErrorReport.FileError> => {
+): Sink.Sink<void, Uint8Array | string, never, ErrorReport.FileError | ErrorReport.OutputClosedError> => {
   if (Option.isNone(path) || path.value === "-") return Output.stdoutSink
   const file = path.value
   return NodeSink.fromWritable(

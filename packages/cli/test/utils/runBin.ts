@@ -44,3 +44,28 @@ export const runBin = (
       child.kill()
     })
   })
+
+/**
+ * Runs `domo …` and closes its stdout after the first chunk, as `| head -1` does.
+ */
+export const runBinClosingStdout = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string>
+): Effect.Effect<{ readonly code: number | null; readonly first: string; readonly stderr: string }> =>
+  Effect.async((resume) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...baseEnv(), ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let first = ""
+    let stderr = ""
+    child.stdout.once("data", (d: Buffer) => {
+      first = d.toString("utf8")
+      child.stdout.destroy()
+    })
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d))
+    child.on("close", (code) => resume(Effect.succeed({ code, first, stderr })))
+    return Effect.sync(() => {
+      child.kill()
+    })
+  })
