@@ -7,11 +7,13 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
 import * as DomoTable from "../src/DomoTable.js"
 import { Streams } from "../src/Streams.js"
 import * as StreamUpload from "../src/StreamUpload.js"
+import { renderings } from "./utils/LeakScanner.js"
 import {
   expectedCsv,
   exportCsv,
@@ -99,6 +101,16 @@ layer(testLayer(), { timeout: 120_000, excludeTestServices: true })("StreamUploa
       expect(failure.message).toContain("HTTP 500")
       expect(failure.message).toContain("nothing was committed")
       expect((failure.cause as { _tag: string })._tag).toBe("ServerError")
+      // no secret in any rendering of the error (String, JSON, inspect, message, stack)
+      const entries = yield* emulator.requestLog.entries
+      const secrets = [
+        Redacted.value(emulator.clientSecret),
+        ...entries.flatMap((e) => e.token === undefined ? [] : [Redacted.value(e.token)])
+      ]
+      expect(secrets.length).toBeGreaterThan(1)
+      for (const text of renderings(failure)) {
+        for (const secret of secrets) expect(text.includes(secret)).toBe(false)
+      }
       const execution = yield* streams.getExecution(stream.id, failure.executionId!)
       expect(execution.currentState).toBe("ABORTED")
       expect(yield* exportCsv(stream.dataSet.id)).toBe(before)
