@@ -259,6 +259,24 @@ layer(EmulatorLive, { excludeTestServices: true, timeout: 60_000 })("domo agains
       expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" })
     }), concurrent)
 
+  it.effect("users and groups: create, membership, delete", () =>
+    Effect.gen(function*() {
+      const env = envOf(yield* Emulator.Emulator)
+      const user = yield* runBin(["users", "create", "--name", "Ann CLI", "--email", "ann.cli@example.com", "--json"], {
+        env
+      })
+      expectCode(user, 0)
+      const userId = (JSON.parse(user.stdout) as { id: number }).id
+      const group = yield* runBin(["groups", "create", "--name", "CLI group", "--json"], { env })
+      const groupId = (JSON.parse(group.stdout) as { id: number }).id
+      expectCode(yield* runBin(["groups", "add-member", String(groupId), String(userId)], { env }), 0)
+      const members = yield* runBin(["groups", "members", String(groupId), "--json"], { env })
+      expect(JSON.parse(members.stdout)).toEqual([userId])
+      expectCode(yield* runBin(["users", "delete", String(userId)], { env }), 0)
+      const bad = yield* runBin(["users", "get", "not-a-number"], { env })
+      expectCode(bad, 2)
+    }), concurrent)
+
   it.effect("audit: the activity log as NDJSON", () =>
     Effect.gen(function*() {
       const env = envOf(yield* Emulator.Emulator)

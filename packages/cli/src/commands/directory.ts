@@ -27,8 +27,80 @@ const take = <A, E, R>(stream: Stream.Stream<A, E, R>, n: Option.Option<number>)
     (chunk) => Array.from(chunk)
   )
 
+const userWrites = [
+  Command.make(
+    "create",
+    {
+      ...common,
+      name: Options.text("name"),
+      email: Options.text("email"),
+      role: Options.text("role").pipe(
+        Options.withDescription("Admin, Privileged, Editor, Participant, Social…"),
+        Options.withDefault("Participant")
+      ),
+      invite: Options.boolean("send-invite").pipe(Options.withDescription("e-mail the user an invitation"))
+    },
+    (args) =>
+      Effect.flatMap(
+        Users.Users,
+        (s) => s.create({ name: args.name, email: args.email, role: args.role }, { sendInvite: args.invite })
+      ).pipe(
+        Effect.flatMap((u) => Output.print(args.json, u, (x) => `created user ${x.id}\n${Output.record(x)}`)),
+        Connection.provide
+      )
+  ).pipe(Command.withDescription("Create a user (no invitation e-mail unless --send-invite).")),
+  Command.make(
+    "delete",
+    { ...common, id: intId("user-id") },
+    (args) =>
+      Effect.flatMap(Users.Users, (s) => s.delete(args.id)).pipe(
+        Effect.zipRight(Output.print(args.json, { deleted: args.id }, () => `deleted user ${args.id}`)),
+        Connection.provide
+      )
+  ).pipe(Command.withDescription("Delete a user."))
+] as const
+
+const membership = (name: "add-member" | "remove-member") =>
+  Command.make(name, { ...common, id: intId("group-id"), userId: intId("user-id") }, (args) =>
+    Effect.flatMap(
+      Groups.Groups,
+      (s) => name === "add-member" ? s.addMember(args.id, args.userId) : s.removeMember(args.id, args.userId)
+    ).pipe(
+      Effect.zipRight(
+        Output.print(
+          args.json,
+          { group: args.id, user: args.userId, [name === "add-member" ? "added" : "removed"]: true },
+          () => `${name === "add-member" ? "added" : "removed"} user ${args.userId} (group ${args.id})`
+        )
+      ),
+      Connection.provide
+    )).pipe(Command.withDescription(name === "add-member" ? "Add a user to a group." : "Remove a user from a group."))
+
+const groupWrites = [
+  Command.make(
+    "create",
+    { ...common, name: Options.text("name") },
+    (args) =>
+      Effect.flatMap(Groups.Groups, (s) => s.create({ name: args.name })).pipe(
+        Effect.flatMap((g) => Output.print(args.json, g, (x) => `created group ${x.id}\n${Output.record(x)}`)),
+        Connection.provide
+      )
+  ).pipe(Command.withDescription("Create a group.")),
+  Command.make(
+    "delete",
+    { ...common, id: intId("group-id") },
+    (args) =>
+      Effect.flatMap(Groups.Groups, (s) => s.delete(args.id)).pipe(
+        Effect.zipRight(Output.print(args.json, { deleted: args.id }, () => `deleted group ${args.id}`)),
+        Connection.provide
+      )
+  ).pipe(Command.withDescription("Delete a group.")),
+  membership("add-member"),
+  membership("remove-member")
+] as const
+
 const users = Command.make("users").pipe(
-  Command.withDescription("Users: list, get."),
+  Command.withDescription("Users: list, get, create, delete."),
   Command.withSubcommands([
     Command.make(
       "list",
@@ -53,12 +125,13 @@ const users = Command.make("users").pipe(
           Effect.flatMap((u) => Output.print(args.json, u, Output.record)),
           Connection.provide
         )
-    ).pipe(Command.withDescription("Show one user."))
+    ).pipe(Command.withDescription("Show one user.")),
+    ...userWrites
   ])
 )
 
 const groups = Command.make("groups").pipe(
-  Command.withDescription("Groups: list, get, members."),
+  Command.withDescription("Groups: list, get, members, create, delete, add-member, remove-member."),
   Command.withSubcommands([
     Command.make(
       "list",
@@ -93,7 +166,8 @@ const groups = Command.make("groups").pipe(
           Effect.flatMap((ids) => Output.print(args.json, ids, (xs) => Output.table(xs.map((userId) => ({ userId }))))),
           Connection.provide
         )
-    ).pipe(Command.withDescription("List the user ids of a group's members."))
+    ).pipe(Command.withDescription("List the user ids of a group's members.")),
+    ...groupWrites
   ])
 )
 
