@@ -71,7 +71,7 @@ export const fromRows = <T extends DomoTable.DomoTable.Any, E, R>(
 
 /**
  * UTF-8 CSV bytes, in any chunking (LF or CRLF records, RFC 4180 quoting). Domo's parts carry no
- * header: with `header: true` the first record is dropped.
+ * header: with `header: true` the first record is dropped. A leading byte order mark is dropped.
  *
  * @since 0.1.0
  * @category sources

@@ -85,6 +85,15 @@ describe("CSV input → blocks", () => {
     expect(blocks.reduce((sum, b) => sum + b.rows, 0)).toBe(2)
   })
 
+  it("drops a leading UTF-8 byte order mark", () => {
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf])
+    const body = utf8.encode("1,a,b\n")
+    expect(Either.map(scan([bom, body]), blockText)).toEqual(Either.right("1,a,b\n"))
+    expect(Either.map(scan([Buffer.concat([bom, body])]), blockText)).toEqual(Either.right("1,a,b\n"))
+    expect(Either.map(scan([Buffer.concat([bom, utf8.encode("id,name,note\n"), body])], true), blockText))
+      .toEqual(Either.right("1,a,b\n"))
+  })
+
   it("a header alone is no rows", () => {
     expect(scan([utf8.encode("id,name,note\n")], true)).toEqual(Either.right([]))
     expect(scan([], false)).toEqual(Either.right([]))

@@ -184,8 +184,9 @@ export class RecordScanner {
 const NEWLINE = new Uint8Array([LF])
 
 /**
- * CSV bytes → blocks. `header: true` drops the first record. A last record without a line break
- * gets one; bytes ending inside a quoted field fail with `CsvInputFailure`.
+ * CSV bytes → blocks. `header: true` drops the first record; a leading UTF-8 BOM is dropped. A
+ * last record without a line break gets one; bytes ending inside a quoted field fail with
+ * `CsvInputFailure`.
  *
  * @internal
  */
@@ -197,6 +198,7 @@ export const scanCsv =
       const pending = new Collector()
       const blockBytes = options.blockBytes ?? BLOCK_BYTES
       let skipHeader = options.header
+      let first = true
       // where the bytes of the current chunk not yet in `pending` begin
       let start = 0
       return {
@@ -204,6 +206,12 @@ export const scanCsv =
           const out: Array<Block> = []
           for (const chunk of input) {
             start = 0
+            if (first && chunk.length > 0) {
+              first = false
+              // a UTF-8 byte order mark (spreadsheet exports) is not data: Domo would read it
+              // as part of the first value
+              if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3
+            }
             scanner.scan(chunk, (lf) => {
               const end = lf + 1
               if (skipHeader) {
