@@ -31,6 +31,7 @@ import type * as DomoConfigModule from "./DomoConfig.js"
 import * as DomoError from "./DomoError.js"
 import * as Classify from "./internal/classify.js"
 import { parseRetryAfter } from "./internal/retryAfter.js"
+import { untracedOf } from "./internal/untraced.js"
 
 /**
  * An `HttpClient` whose `execute` resolves only 2xx responses and fails with the Domo errors.
@@ -144,7 +145,7 @@ export const make = (options: {
   const apiHost = config.apiHost
   // our own span replaces the platform's; with the platform's span off, no trace headers go to
   // Domo either (they are only added from that span)
-  const http = options.http.pipe(HttpClient.withTracerDisabledWhen(constTrue))
+  const http = untracedOf(options.http) ?? options.http.pipe(HttpClient.withTracerDisabledWhen(constTrue))
   const budget = makeBudget(policy)
   const base = Duration.toMillis(policy.backoffBase)
   const cap = Duration.toMillis(policy.backoffCap)
@@ -333,26 +334,45 @@ export const limitConcurrency = (permits: number) => <E, R>(client: HttpClient.H
  * @since 0.1.0
  * @category decoding
  */
-export const schemaBodyJson = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
-(
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<A, DomoError.DecodeError | DomoError.TransportError, R> => {
-  const method = response.request.method
-  const path = pathOf(response.request.url, "http://localhost")
-  return response.text.pipe(
-    Effect.mapError(() => new DomoError.TransportError({ method, path, sent: true })),
-    Effect.flatMap((text) => {
-      let json: unknown
-      try {
-        json = JSON.parse(text)
-      } catch {
-        return Effect.fail(
-          new DomoError.DecodeError({ method, path, status: response.status, at: "", issue: "body is not JSON" })
-        )
-      }
-      return decodeUnknown(schema, { method, path, status: response.status })(json)
+export const schemaBodyJson = <A, I, R>(schema: Schema.Schema<A, I, R>) => {
+  const decode = Schema.decodeUnknown(schema, { errors: "first" })
+  return (
+    response: HttpClientResponse.HttpClientResponse
+  ): Effect.Effect<A, DomoError.DecodeError | DomoError.TransportError, R> => {
+    // method and path are only needed for an error: not computed on the success path
+    const context = () => ({
+      method: response.request.method,
+      path: pathOf(response.request.url, "http://localhost"),
+      status: response.status
     })
-  )
+    return Effect.flatMap(
+      Effect.mapError(response.text, () => {
+        const { method, path } = context()
+        return new DomoError.TransportError({ method, path, sent: true })
+      }),
+      (text) => {
+        let json: unknown
+        try {
+          json = JSON.parse(text)
+        } catch {
+          return Effect.fail(new DomoError.DecodeError({ ...context(), at: "", issue: "body is not JSON" }))
+        }
+        return Effect.mapError(decode(json), (error) => toDecodeError(error, context()))
+      }
+    )
+  }
+}
+
+const toDecodeError = (
+  error: ParseResult.ParseError,
+  context: { readonly method: string; readonly path: string; readonly status?: number | undefined }
+): DomoError.DecodeError => {
+  const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  return new DomoError.DecodeError({
+    ...context,
+    at: issue === undefined ? "" : issue.path.map(String).join("."),
+    issue: issue === undefined ? "invalid" : issue.message
+  })
 }
 
 /**
@@ -364,15 +384,8 @@ export const schemaBodyJson = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
 export const decodeUnknown = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
   context: { readonly method: string; readonly path: string; readonly status?: number | undefined }
-) =>
-(input: unknown): Effect.Effect<A, DomoError.DecodeError, R> =>
-  Schema.decodeUnknown(schema, { errors: "first" })(input).pipe(
-    Effect.mapError((error) => {
-      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-      return new DomoError.DecodeError({
-        ...context,
-        at: issue === undefined ? "" : issue.path.map(String).join("."),
-        issue: issue === undefined ? "invalid" : issue.message
-      })
-    })
-  )
+) => {
+  const decode = Schema.decodeUnknown(schema, { errors: "first" })
+  return (input: unknown): Effect.Effect<A, DomoError.DecodeError, R> =>
+    Effect.mapError(decode(input), (error) => toDecodeError(error, context))
+}

@@ -26,6 +26,7 @@ import * as Stream from "effect/Stream"
 import { EventEmitter } from "node:events"
 import { Readable } from "node:stream"
 import { UndiciResponse } from "./internal/undiciResponse.js"
+import { withUntraced } from "./internal/untraced.js"
 
 /**
  * The cheapest abort signal undici accepts (an `EventEmitter` with `aborted`): an
@@ -140,24 +141,33 @@ export const make = (dispatcher: Undici.Dispatcher): HttpClient.HttpClient => {
   // with the tracer on: the platform's path (span, trace headers, its AbortController)
   const preprocess: HttpClient.HttpClient.Preprocess<never, never> = Effect.succeed
   const traced = HttpClient.make((request, url, signal) => run(dispatcher, request, url, signal))
-  return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+  const lean = (request: HttpClientRequest.HttpClientRequest) => {
+    const url = toUrl(request)
+    return url instanceof HttpClientError.RequestError
+      ? Effect.fail(url)
+      : run(dispatcher, request, url, new Abort())
+  }
+  const client = HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
     (requestEffect) =>
       Effect.flatMap(
         requestEffect,
         (request) =>
-          Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
-            if (
-              fiber.getFiberRef(FiberRef.currentTracerEnabled) &&
+          Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) =>
+            fiber.getFiberRef(FiberRef.currentTracerEnabled) &&
               !fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)(request)
-            ) {
-              return traced.execute(request)
-            }
-            const url = toUrl(request)
-            if (url instanceof HttpClientError.RequestError) return Effect.fail(url)
-            return run(dispatcher, request, url, new Abort())
-          })
+              ? traced.execute(request)
+              : lean(request)
+          )
       ),
     preprocess
+  )
+  // for callers that never want the platform's span (DomoHttpClient): no FiberRef to set per call
+  return withUntraced(
+    client,
+    HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+      (requestEffect) => Effect.flatMap(requestEffect, lean),
+      preprocess
+    )
   )
 }
 
