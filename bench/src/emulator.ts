@@ -156,7 +156,9 @@ const emulatorBin = fileURLToPath(new URL("../../packages/emulator/dist/bin.js",
 const startEmulator = Effect.acquireRelease(
   Effect.async<EmulatorProcess, Error>((resume) => {
     const child = ChildProcess.spawn(process.execPath, [emulatorBin, "--port", "0", "--seed", "1"], {
-      stdio: ["ignore", "pipe", "pipe"]
+      stdio: ["ignore", "pipe", "pipe"],
+      // e.g. EMULATOR_NODE_OPTIONS=--max-old-space-size=128: is a peak live memory or lazy GC?
+      env: { ...process.env, NODE_OPTIONS: process.env.EMULATOR_NODE_OPTIONS ?? "" }
     })
     let out = ""
     let err = ""
