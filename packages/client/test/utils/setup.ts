@@ -1,5 +1,6 @@
 /** Starts a test server and builds the Domo layers against it in the current scope. */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -10,6 +11,7 @@ import { DomoAuth } from "../../src/DomoAuth.js"
 import * as DomoConfig from "../../src/DomoConfig.js"
 import { DomoHttpClient } from "../../src/DomoHttpClient.js"
 import type * as DomoScope from "../../src/DomoScope.js"
+import * as UndiciTransport from "../../src/UndiciTransport.js"
 import * as LeakScanner from "./LeakScanner.js"
 import * as TestDomoServer from "./TestDomoServer.js"
 
@@ -19,7 +21,12 @@ export interface SetupOptions extends TestDomoServer.Options {
   readonly scopes?: ReadonlyArray<DomoScope.DomoScope> | undefined
   /** use this secret in the config instead of the server's (bad credentials) */
   readonly configSecret?: string | undefined
+  /** the transport under DomoHttpClient (default: `NodeHttpClient.layerUndici`, or
+   * `UndiciTransport.layer` when `DOMO_TEST_TRANSPORT=lean`) */
+  readonly transport?: Layer.Layer<HttpClient.HttpClient> | undefined
 }
+
+const defaultTransport = process.env.DOMO_TEST_TRANSPORT === "lean" ? UndiciTransport.layer : NodeHttpClient.layerUndici
 
 export const configFor = (server: TestDomoServer.TestDomoServer, options: SetupOptions = {}) =>
   DomoConfig.layer({
@@ -34,7 +41,7 @@ export const configFor = (server: TestDomoServer.TestDomoServer, options: SetupO
 export const layerFor = (server: TestDomoServer.TestDomoServer, options: SetupOptions = {}) =>
   Domo.layer.pipe(
     Layer.provideMerge(configFor(server, options)),
-    Layer.provide(NodeHttpClient.layerUndici)
+    Layer.provide(options.transport ?? defaultTransport)
   )
 
 export const setup = (options: SetupOptions = {}) =>
