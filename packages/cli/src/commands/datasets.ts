@@ -244,8 +244,10 @@ const exportCmd = Command.make(
     Effect.scoped(Effect.gen(function*() {
       const datasets = yield* Datasets.Datasets
       const dataset = yield* datasets.get(args.id)
-      // progress on stderr only when it does not mix with the data: a file, or a terminal stderr
-      const tracker = yield* Progress.make("export", { rows: dataset.rows })
+      // a bar on a terminal's stderr, unless the CSV itself is going to that terminal
+      const tracker = yield* Progress.make("export", { rows: dataset.rows }, {
+        draw: Progress.enabled() && (Option.isSome(args.output) || process.stdout.isTTY !== true)
+      })
       yield* datasets.exportCsv(args.id, { includeHeader: args.header }).pipe(
         Progress.countBytes(tracker),
         Stream.tap((chunk) => tracker.addRows(countNewlines(chunk))),
