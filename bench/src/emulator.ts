@@ -11,9 +11,10 @@
  * drives it with plain `node:http` on loopback, so the client is not what is measured: it writes
  * the CSV to a temporary file first (buffer by buffer, never the whole body in memory) and sends
  * the file as a stream, and reads the export as a stream, counting records (quote-aware) and
- * hashing the bytes. The CSV is written the way the emulator
- * writes its export, so an exact round trip is a byte-identical export: SHA-256 of both sides.
- * The baseline runs in another child (this script, `baseline <rows>`) for its own peak RSS.
+ * hashing the bytes. The CSV is written the way the emulator writes its export, so an exact
+ * round trip is a byte-identical export: SHA-256 of both sides. The baseline runs in another
+ * child (this script, `baseline <rows>`) for its own peak RSS. `EMULATOR_NODE_OPTIONS` go to
+ * the emulator child (e.g. a heap cap, to tell live memory from GC slack).
  *
  * Data: STRING with commas (6 %), quotes (3 %), line breaks (1 %), empty (1 %); LONG; DOUBLE
  * (4 decimals); DECIMAL (2 decimals, kept as text); DATE; DATETIME; 5 % NULLs in every column.
