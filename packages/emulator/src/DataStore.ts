@@ -351,13 +351,23 @@ export const importCsv = <E>(
     let count = 0
     let batch: Array<unknown> = []
     let batchCount = 0
-    const flush: Effect.Effect<void, SqlError.SqlError | DomoFailure> = Effect.suspend(() => {
-      if (batchCount === 0) return Effect.void
-      const params = batch
-      const text = insertPrefix + Array.from({ length: batchCount }, () => placeholder).join(",")
+    // Full batches wait here as statements: a chunk of the body can hold many batches' worth of
+    // rows, and one statement must stay under SQLite's limit on bound variables.
+    let full: Array<{ readonly text: string; readonly params: Array<unknown> }> = []
+    const seal = () => {
+      if (batchCount === 0) return
+      full.push({ text: insertPrefix + Array.from({ length: batchCount }, () => placeholder).join(","), params: batch })
       batch = []
       batchCount = 0
-      return Effect.asVoid(sql.unsafe(text, params))
+    }
+    const flush: Effect.Effect<void, SqlError.SqlError | DomoFailure> = Effect.suspend(() => {
+      seal()
+      return writeFull
+    })
+    const writeFull: Effect.Effect<void, SqlError.SqlError> = Effect.suspend(() => {
+      const statements = full
+      full = []
+      return Effect.forEach(statements, ({ params, text }) => sql.unsafe(text, params), { discard: true })
     })
     const converters = columns.map((column) => Values.converter(column.type))
     const parser = new Csv.Parser()
@@ -391,8 +401,9 @@ export const importCsv = <E>(
           if (columns.length === 0) batch.push(null)
           batchCount++
           count++
+          if (batchCount >= batchRows) seal()
         }
-        return batchCount >= batchRows ? flush : Effect.void
+        return writeFull
       })
     const feed = (text: string) =>
       Effect.suspend(() => {

@@ -246,16 +246,6 @@ export const partIdGaps = (ids: ReadonlyArray<number>): number => {
 
 const NEWLINE = new Uint8Array([10])
 
-// DataStore.importCsv binds every row of one chunk in one statement: small slices keep that
-// under SQLite's limit of bound parameters (a row of k columns has at least k bytes).
-const SLICE_BYTES = 4096
-
-const slices = (data: Uint8Array): Chunk.Chunk<Uint8Array> => {
-  const out: Array<Uint8Array> = []
-  for (let i = 0; i < data.length; i += SLICE_BYTES) out.push(data.subarray(i, i + SLICE_BYTES))
-  return Chunk.unsafeFromArray(out)
-}
-
 // One part's bytes, blob by blob (one blob in memory at a time).
 const partBytes = (part: PartRow): Stream.Stream<Uint8Array, SqlError.SqlError, SqlClient.SqlClient> => {
   const blobs = Stream.paginateChunkEffect(0, (seq: number) =>
@@ -266,7 +256,7 @@ const partBytes = (part: PartRow): Stream.Stream<Uint8Array, SqlError.SqlError, 
         (rows) =>
           rows[0] === undefined
             ? [Chunk.empty<Uint8Array>(), Option.none<number>()] as const
-            : [slices(rows[0].data), Option.some(seq + 1)] as const
+            : [Chunk.of(rows[0].data), Option.some(seq + 1)] as const
       )))
   return part.ends_with_newline === 1 ? blobs : Stream.concat(blobs, Stream.make(NEWLINE))
 }
