@@ -30,6 +30,7 @@ import { DomoConfig } from "./DomoConfig.js"
 import type * as DomoConfigModule from "./DomoConfig.js"
 import * as DomoError from "./DomoError.js"
 import * as Classify from "./internal/classify.js"
+import * as Deadline from "./internal/deadline.js"
 import { parseRetryAfter } from "./internal/retryAfter.js"
 import { untracedOf } from "./internal/untraced.js"
 
@@ -281,16 +282,11 @@ export const make = (options: {
           const timeout = Duration.decode(callOptions.timeout ?? policy.requestTimeout)
           const path = url.pathname
           const call = execute(request, url, callOptions)
-          const timed = !Duration.isFinite(timeout) ? call : call.pipe(
-            Effect.timeoutFail({
-              duration: timeout,
-              onTimeout: () =>
-                new DomoError.TimeoutError({
-                  method: request.method,
-                  path,
-                  timeoutMillis: Duration.toMillis(timeout)
-                })
-            })
+          const timeoutMillis = Duration.toMillis(timeout)
+          const timed = !Duration.isFinite(timeout) ? call : Deadline.timeoutFail(
+            call,
+            timeoutMillis,
+            () => new DomoError.TimeoutError({ method: request.method, path, timeoutMillis })
           )
           return Effect.withSpan(timed, `DomoHttpClient ${request.method}`, {
             kind: "client",

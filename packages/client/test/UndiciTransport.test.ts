@@ -237,6 +237,20 @@ describe("DomoHttpClient over UndiciTransport", () => {
       expect(LeakScanner.findLeaks()).toEqual([])
     }))
 
+  it.live("on the live clock a call timeout interrupts the exchange: TimeoutError, the socket is closed", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { client, server, state } = yield* setup(lean)
+      server.script("/v1/slow", { status: 200, body: {}, delayMs: 60_000 })
+      const error = yield* Effect.flip(
+        client.get("/v1/slow").pipe(DomoHttpClient.withRequestOptions({ timeout: "200 millis", retry: false }))
+      )
+      expect(error).toMatchObject({ _tag: "TimeoutError", method: "GET", path: "/v1/slow", timeoutMillis: 200 })
+      expect(state.apiCalls.filter((c) => c.path === "/v1/slow")).toHaveLength(1)
+      // and a call that answers in time is not cut
+      const fast = yield* client.get("/v1/fast").pipe(DomoHttpClient.withRequestOptions({ timeout: "30 seconds" }))
+      expect(fast.status).toBe(200)
+    })))
+
   it.scoped("a 401 renews and replays once; a 429 with Retry-After is retried after the wait", () =>
     Effect.gen(function*() {
       const { client, server, state } = yield* setup(lean)
