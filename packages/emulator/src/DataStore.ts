@@ -376,7 +376,7 @@ export const importCsv = <E>(
       rows: Array<Array<Csv.Field>>,
       firstRow: number
     ): Effect.Effect<void, DomoFailure | SqlError.SqlError> =>
-      Effect.suspend(() => {
+      Effect.suspend((): Effect.Effect<void, DomoFailure | SqlError.SqlError> => {
         for (let r = 0; r < rows.length; r++) {
           const fields = rows[r]!
           const rowNumber = firstRow + r
