@@ -7,6 +7,8 @@ import * as Command from "@effect/cli/Command"
 import * as Effect from "effect/Effect"
 import * as Datasets from "./commands/datasets.js"
 import * as Directory from "./commands/directory.js"
+import * as EmbedCommand from "./commands/embed.js"
+import * as ProjectsCommand from "./commands/projects.js"
 import * as StreamsCommand from "./commands/streams.js"
 import * as Connection from "./Connection.js"
 import * as Demo from "./Demo.js"
@@ -24,7 +26,14 @@ export const domo = Connection.root.pipe(
       "DOMO_CLIENT_SECRET (and DOMO_API_HOST, DOMO_SCOPES), the matching flags, or --emulator. " +
       "Try `domo demo`."
   ),
-  Command.withSubcommands([Datasets.command, StreamsCommand.command, ...Directory.commands, Demo.command])
+  Command.withSubcommands([
+    Datasets.command,
+    StreamsCommand.command,
+    ...Directory.commands,
+    ProjectsCommand.command,
+    EmbedCommand.command,
+    Demo.command
+  ])
 )
 
 /**

@@ -15,7 +15,10 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Connection from "../Connection.js"
 import * as ErrorReport from "../ErrorReport.js"
+import * as Fields from "../internal/fields.js"
 import * as Output from "../Output.js"
+import * as AccountsCommands from "./accounts.js"
+import * as PagesCommands from "./pages.js"
 
 const common = { json: Output.json }
 const limit = Options.integer("limit").pipe(Options.withDescription("at most this many"), Options.optional)
@@ -57,7 +60,39 @@ const userWrites = [
         Effect.zipRight(Output.print(args.json, { deleted: args.id }, () => `deleted user ${args.id}`)),
         Connection.provide
       )
-  ).pipe(Command.withDescription("Delete a user."))
+  ).pipe(Command.withDescription("Delete a user.")),
+  Command.make(
+    "update",
+    {
+      ...common,
+      id: intId("user-id"),
+      name: Fields.optionalText("name", "the new name"),
+      email: Fields.optionalText("email", "the new e-mail address"),
+      role: Fields.optionalText("role", "Admin, Privileged, Editor, Participant, Social…"),
+      title: Fields.optionalText("title", "job title"),
+      phone: Fields.optionalText("phone", "phone number"),
+      location: Fields.optionalText("location", "where they work"),
+      timezone: Fields.optionalText("timezone", "e.g. Europe/Paris"),
+      locale: Fields.optionalText("locale", "e.g. en-US"),
+      employeeNumber: Fields.optionalText("employee-number", "employee number")
+    },
+    (args) =>
+      Effect.gen(function*() {
+        const changes = yield* Fields.requireSome("users update", {
+          name: Fields.opt(args.name),
+          email: Fields.opt(args.email),
+          role: Fields.opt(args.role),
+          title: Fields.opt(args.title),
+          phone: Fields.opt(args.phone),
+          location: Fields.opt(args.location),
+          timezone: Fields.opt(args.timezone),
+          locale: Fields.opt(args.locale),
+          employeeNumber: Fields.opt(args.employeeNumber)
+        })
+        const user = yield* (yield* Users.Users).update(args.id, changes)
+        yield* Output.print(args.json, user, Output.record)
+      }).pipe(Connection.provide)
+  ).pipe(Command.withDescription("Update a user: only the fields given change."))
 ] as const
 
 const membership = (name: "add-member" | "remove-member") =>
@@ -95,12 +130,30 @@ const groupWrites = [
         Connection.provide
       )
   ).pipe(Command.withDescription("Delete a group.")),
+  Command.make(
+    "update",
+    {
+      ...common,
+      id: intId("group-id"),
+      name: Fields.optionalText("name", "the new name"),
+      active: Fields.optionalFlag("active", "whether the group is active")
+    },
+    (args) =>
+      Effect.gen(function*() {
+        const changes = yield* Fields.requireSome("groups update", {
+          name: Fields.opt(args.name),
+          active: Fields.opt(args.active)
+        })
+        const group = yield* (yield* Groups.Groups).update(args.id, changes)
+        yield* Output.print(args.json, group, Output.record)
+      }).pipe(Connection.provide)
+  ).pipe(Command.withDescription("Update a group: only the fields given change.")),
   membership("add-member"),
   membership("remove-member")
 ] as const
 
 const users = Command.make("users").pipe(
-  Command.withDescription("Users: list, get, create, delete."),
+  Command.withDescription("Users: list, get, create, update, delete."),
   Command.withSubcommands([
     Command.make(
       "list",
@@ -131,7 +184,7 @@ const users = Command.make("users").pipe(
 )
 
 const groups = Command.make("groups").pipe(
-  Command.withDescription("Groups: list, get, members, create, delete, add-member, remove-member."),
+  Command.withDescription("Groups: list, get, members, create, update, delete, add-member, remove-member."),
   Command.withSubcommands([
     Command.make(
       "list",
@@ -175,7 +228,7 @@ const flatten = (nodes: ReadonlyArray<PageModels.PageTreeNode>, depth = 0): Arra
   nodes.flatMap((n) => [{ id: n.id, name: `${"  ".repeat(depth)}${n.name ?? ""}` }, ...flatten(n.children, depth + 1)])
 
 const pages = Command.make("pages").pipe(
-  Command.withDescription("Pages: list (as a tree), get."),
+  Command.withDescription("Pages: list (as a tree), get, create, update, delete, collections."),
   Command.withSubcommands([
     Command.make(
       "list",
@@ -194,12 +247,15 @@ const pages = Command.make("pages").pipe(
           Effect.flatMap((p) => Output.print(args.json, p, Output.record)),
           Connection.provide
         )
-    ).pipe(Command.withDescription("Show one page."))
+    ).pipe(Command.withDescription("Show one page.")),
+    ...PagesCommands.subcommands
   ])
 )
 
 const accounts = Command.make("accounts").pipe(
-  Command.withDescription("Accounts (data provider credentials; their secrets are never shown): list, get."),
+  Command.withDescription(
+    "Accounts (data provider credentials; their secrets are never shown): list, get, create, update, delete, share, types."
+  ),
   Command.withSubcommands([
     Command.make(
       "list",
@@ -224,7 +280,8 @@ const accounts = Command.make("accounts").pipe(
           Effect.flatMap((a) => Output.print(args.json, a, Output.record)),
           Connection.provide
         )
-    ).pipe(Command.withDescription("Show one account."))
+    ).pipe(Command.withDescription("Show one account.")),
+    ...AccountsCommands.subcommands
   ])
 )
 
