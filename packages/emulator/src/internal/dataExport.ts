@@ -41,7 +41,10 @@ export const exportCsv = (
     ? Stream.make(encoder.encode(Csv.formatRow(dataset.columns.map((c) => c.name))))
     : Stream.empty
   if (dataset.columns.length === 0) return header
-  const select = `SELECT rowid, * FROM ${quoteId(dataset.dataTable)} WHERE rowid > ?${
+  // LONG cells are read as text: SQLite keeps 64-bit integers exactly, a JS number would not.
+  const cellList = dataset.columns.map((c) => c.type === "LONG" ? `CAST(${quoteId(c.name)} AS TEXT)` : quoteId(c.name))
+    .join(", ")
+  const select = `SELECT rowid, ${cellList} FROM ${quoteId(dataset.dataTable)} WHERE rowid > ?${
     options.where === undefined ? "" : ` AND (${options.where})`
   } ORDER BY rowid LIMIT ${PAGE}`
   const textColumns = options.escapeFormulas === true
