@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { Accounts } from "@effect-domo/client"
+import type { AccountModels } from "@effect-domo/client"
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
@@ -128,6 +129,22 @@ const share = Command.make(
     )
 ).pipe(Command.withDescription("Share an account with a user."))
 
+// a type's properties as a table: what `accounts create --property` needs
+const typeText = (t: AccountModels.AccountType): string => {
+  const templates = Object.entries(t._templates ?? {})
+  return [
+    Output.record({ id: t.id, name: t.name }),
+    ...templates.map(([key, tpl]) =>
+      `\nproperties (${key}):\n${
+        Output.table(
+          (tpl.properties ?? []).map((p) => ({ name: p.name, required: p.required, prompt: p.prompt, regex: p.regex })),
+          ["name", "required", "prompt", "regex"]
+        )
+      }`
+    )
+  ].join("\n")
+}
+
 const types = Command.make("types").pipe(
   Command.withDescription("Account types: list, get (with the properties each needs)."),
   Command.withSubcommands([
@@ -154,7 +171,7 @@ const types = Command.make("types").pipe(
       { json, id: Args.text({ name: "type-id" }).pipe(Args.withDescription("e.g. mysql")) },
       (args) =>
         Effect.flatMap(Accounts.Accounts, (s) => s.getType(args.id)).pipe(
-          Effect.flatMap((t) => Output.print(args.json, t, Output.record)),
+          Effect.flatMap((t) => Output.print(args.json, t, typeText)),
           Connection.provide
         )
     ).pipe(Command.withDescription("Show an account type and its property templates."))
