@@ -194,11 +194,19 @@ layer(EmulatorLive, { excludeTestServices: true, timeout: 60_000 })("domo: the o
   )
 
   it.effect(
-    "projects without the workflow scope: 403 is exit 5; a missing file is 8 before any call",
+    "a token without the family's scope: 403 is exit 5; a missing file is 8 before any call",
     () =>
       Effect.gen(function*() {
-        const domo = run(envOf(yield* Emulator.Emulator, { DOMO_SCOPES: "data" }))
+        const emulator = yield* Emulator.Emulator
+        const domo = run(envOf(emulator, { DOMO_SCOPES: "data" }))
         expectError(yield* domo("projects", "list"), 5, /^domo: forbidden: GET \/v1\/projects: .*HTTP 403/)
+        expectError(yield* domo("pages", "create", "--name", "X"), 5, /^domo: forbidden: POST \/v1\/pages: .*HTTP 403/)
+        expectError(yield* domo("accounts", "types", "list"), 5, /^domo: forbidden: GET \/v1\/account-types/)
+        expectError(
+          yield* run(envOf(emulator, { DOMO_SCOPES: "user" }))("embed", "card", "--token", "ab12C"),
+          5,
+          /^domo: forbidden: POST \/v1\/cards\/embed\/auth: .*HTTP 403/
+        )
         expectError(
           yield* domo("projects", "attachments", "upload", "1", "2", "3", Path.join(tmp, "missing.bin")),
           8,
