@@ -9,7 +9,7 @@ import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import type { DomoAuth } from "../src/DomoAuth.js"
 import * as DomoHttpClient from "../src/DomoHttpClient.js"
-import { driveUntilDone, nextSleepWithin, until } from "./utils/helpers.js"
+import { driveUntilDone, liveSleep, nextSleepWithin, pendingSleeps, until } from "./utils/helpers.js"
 import * as LeakScanner from "./utils/LeakScanner.js"
 import { installLeakScanner, record } from "./utils/LeakScanner.js"
 import { setup } from "./utils/setup.js"
@@ -93,16 +93,27 @@ describe("DomoHttpClient retries and throttling (C)", () => {
         { status: 200, drop: true }
       )
       const fiber = yield* Effect.fork(client.get("/v1/a"))
-      const delays: Array<number> = []
-      for (let attempt = 0; attempt < 4; attempt++) {
-        yield* until(() => state.apiCalls.length === attempt + 1)
-        const due = yield* nextSleepWithin(60_000)
-        delays.push(due)
-        yield* TestClock.adjust(due)
+      // Each backoff sleep is recorded with the number of calls made before it. Full jitter may
+      // draw a 0 ms delay, which never shows up as a pending sleep: the loop does not assume
+      // one sleep per attempt.
+      const delays: Array<{ readonly calls: number; readonly delay: number }> = []
+      // The horizon is the largest possible backoff (100 ms * 2^3): the TestClock also lists the
+      // token request's 30 s timeout, which is no backoff.
+      while (Option.isNone(yield* Fiber.poll(fiber))) {
+        const due = yield* pendingSleeps(800)
+        if (due.length === 0) {
+          yield* liveSleep(2)
+          continue
+        }
+        const delay = Math.min(...due)
+        delays.push({ calls: state.apiCalls.length, delay })
+        yield* TestClock.adjust(delay)
       }
       expect((yield* Fiber.join(fiber)).status).toBe(200)
       expect(state.apiCalls).toHaveLength(5)
-      delays.forEach((d, n) => expect(d).toBeLessThanOrEqual(100 * 2 ** n))
+      expect(delays.length).toBeLessThanOrEqual(4)
+      // the n-th retry (after n + 1 calls) waits at most base * 2^n
+      delays.forEach(({ calls, delay }) => expect(delay).toBeLessThanOrEqual(100 * 2 ** (calls - 1)))
 
       server.script("/v1/down", ...Array.from({ length: 10 }, () => errorReply(503, "Service Unavailable", "down")))
       const before = state.apiCalls.length
