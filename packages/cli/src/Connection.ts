@@ -6,11 +6,11 @@
  *
  * @since 0.1.0
  */
-import { Accounts, ActivityLog, Datasets, Domo, DomoConfig, Groups, Pages, Streams, Users } from "@effect-domo/client"
+import { Domo, DomoConfig } from "@effect-domo/client"
+import * as UndiciTransport from "@effect-domo/client/UndiciTransport"
 import type { Emulator } from "@effect-domo/emulator"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
@@ -113,27 +113,13 @@ export interface Flags {
 }
 
 /**
- * Everything a connected command can use: the config, the token manager and the authenticated
- * client.
+ * Everything a connected command can use: the config, the token manager, the authenticated
+ * client and every API service (`Domo.layer`, over the lean undici transport).
  *
  * @since 0.1.0
  * @category models
  */
-export type Services =
-  | Layer.Layer.Success<typeof Domo.layer>
-  | Layer.Layer.Success<typeof apiLayer>
-  | DomoConfig.DomoConfig
-
-// every API family the commands use, over one DomoHttpClient (one token manager)
-const apiLayer = Layer.mergeAll(
-  Datasets.layer,
-  Streams.layer,
-  Users.layer,
-  Groups.layer,
-  Pages.layer,
-  Accounts.layer,
-  ActivityLog.layer
-)
+export type Services = Layer.Layer.Success<typeof Domo.layer> | DomoConfig.DomoConfig
 
 /**
  * Resolves the configuration: each flag given wins over its variable.
@@ -192,10 +178,9 @@ export const emulatorConfig = (
  * @category layers
  */
 export const clientLayer = (config: DomoConfig.Values): Layer.Layer<Services> =>
-  apiLayer.pipe(
-    Layer.provideMerge(Domo.layer),
+  Domo.layer.pipe(
     Layer.provideMerge(Layer.succeed(DomoConfig.DomoConfig, config)),
-    Layer.provide(NodeHttpClient.layerUndici)
+    Layer.provide(UndiciTransport.layer)
   )
 
 /**
