@@ -1,10 +1,10 @@
-// Validates emulator answers against Domo's own OpenAPI files in ../shared/domo-openapi/.
+// Validates emulator answers against Domo's own OpenAPI files in fixtures/domo-openapi/.
 import { Ajv } from "ajv"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Yaml from "yaml"
 
-const dir = Path.resolve(import.meta.dirname, "../../../../shared/domo-openapi")
+const dir = Path.resolve(import.meta.dirname, "fixtures", "domo-openapi")
 
 interface Operation {
   readonly responses?: Record<string, { readonly content?: Record<string, { readonly schema?: unknown }> }>

@@ -9,10 +9,10 @@ import * as Yaml from "yaml"
 import { callJson, testLayer, token } from "./helpers.js"
 import { createExecution, putBytes } from "./streams.helpers.js"
 
-// Domo's own Stream API OpenAPI file (DomoApps/domo-developer-portal), as shipped in /work/shared.
+// Domo's own Stream API OpenAPI file (DomoApps/domo-developer-portal), copied into fixtures/.
 type Json = Record<string, unknown>
 const spec = Yaml.parse(
-  Fs.readFileSync(Path.resolve(import.meta.dirname, "../../../../shared/domo-openapi/Stream-API.yaml"), "utf8")
+  Fs.readFileSync(Path.resolve(import.meta.dirname, "fixtures", "domo-openapi", "Stream-API.yaml"), "utf8")
 ) as Json
 
 const operation = (path: string, method: string): Json => ((spec.paths as Json)[path] as Json)[method] as Json
