@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
@@ -110,6 +111,12 @@ const makeBudget = (policy: DomoConfigModule.RetryPolicy) => {
   }
 }
 
+/** An attempt already made (with `token`) and its outcome. */
+interface FirstAttempt {
+  readonly token: AccessToken
+  readonly result: Either.Either<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
+}
+
 const isAbsolute = (url: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(url)
 
 // the path only: a query string may hold something secret-ish, and it is not part of the error contract
@@ -151,8 +158,18 @@ export const make = (options: {
   const base = Duration.toMillis(policy.backoffBase)
   const cap = Duration.toMillis(policy.backoffCap)
   const maxRetryAfter = Duration.toMillis(policy.maxRetryAfter)
+  const defaultTimeout = Duration.decode(policy.requestTimeout)
 
-  const execute = (request: HttpClientRequest.HttpClientRequest, url: URL, callOptions: RequestOptions) =>
+  /**
+   * The attempt loop. `first` is an attempt the fast path (below) already made to apiHost with
+   * `token`, whose answer was not a 2xx: the loop classifies it as if it had made it itself.
+   */
+  const loop = (
+    request: HttpClientRequest.HttpClientRequest,
+    url: URL,
+    callOptions: RequestOptions,
+    first: FirstAttempt | undefined
+  ) =>
     Effect.gen(function*() {
       const method = request.method
       const path = url.pathname
@@ -160,7 +177,6 @@ export const make = (options: {
       const replayable = request.body._tag !== "Stream" || callOptions.replayableBody === true
       const retryEnabled = callOptions.retry !== false && replayable
       const csv = (request.headers["accept"] ?? "").includes("text/csv")
-      budget.deposit()
 
       let target = url
       let current = request
@@ -169,17 +185,26 @@ export const make = (options: {
       let retries = 0
       let replayed = false
       let redirects = 0
+      let pending = first
       while (true) {
-        // B5: the bearer token only ever goes to apiHost's origin
-        const authenticated = target.origin === apiHost
-        const token: AccessToken | undefined = authenticated ? yield* auth.token : undefined
-        let attempt = HttpClientRequest.setUrl(current, attemptUrl)
-        if (token !== undefined) {
-          attempt = HttpClientRequest.setHeader(attempt, "authorization", `Bearer ${Redacted.value(token.value)}`)
+        let token: AccessToken | undefined
+        let result: Either.Either<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
+        if (pending !== undefined) {
+          token = pending.token
+          result = pending.result
+          pending = undefined
+        } else {
+          // B5: the bearer token only ever goes to apiHost's origin
+          const authenticated = target.origin === apiHost
+          token = authenticated ? yield* auth.token : undefined
+          let attempt = HttpClientRequest.setUrl(current, attemptUrl)
+          if (token !== undefined) {
+            attempt = HttpClientRequest.setHeader(attempt, "authorization", `Bearer ${Redacted.value(token.value)}`)
+          }
+          result = yield* Effect.either(http.execute(attempt))
+          // (only a header we set: without a token, `attempt` shares the caller's headers object)
+          if (token !== undefined) scrubAuthorization(attempt)
         }
-        const result = yield* Effect.either(http.execute(attempt))
-        // (only a header we set: without a token, `attempt` shares the caller's headers object)
-        if (token !== undefined) scrubAuthorization(attempt)
 
         let failure: Classify.Failure
         if (Either.isLeft(result)) {
@@ -261,39 +286,75 @@ export const make = (options: {
       }
     })
 
+  /**
+   * Most calls are a first attempt to apiHost answered 2xx. That case is written without the
+   * generator, `Effect.either` and the loop's state (profiled: the fiber steps and garbage of
+   * the general loop cost more per call than the transport itself); any other answer or a
+   * failure is handed to `loop` as its first attempt, so the behaviour is the loop's.
+   */
+  const execute = (request: HttpClientRequest.HttpClientRequest, url: URL, callOptions: RequestOptions) => {
+    budget.deposit()
+    if (url.origin !== apiHost) return loop(request, url, callOptions, undefined)
+    const attemptUrl = url.toString()
+    return Effect.flatMap(auth.token, (token) => {
+      const attempt = HttpClientRequest.setHeader(
+        HttpClientRequest.setUrl(request, attemptUrl),
+        "authorization",
+        `Bearer ${Redacted.value(token.value)}`
+      )
+      return Effect.matchEffect(http.execute(attempt), {
+        onFailure: (error) => {
+          scrubAuthorization(attempt)
+          return loop(request, url, callOptions, { token, result: Either.left(error) })
+        },
+        onSuccess: (response) => {
+          scrubAuthorization(attempt)
+          const status = response.status
+          return status >= 200 && status < 300
+            ? Effect.succeed(response)
+            : loop(request, url, callOptions, { token, result: Either.right(response) })
+        }
+      })
+    })
+  }
+
   const preprocess: HttpClient.HttpClient.Preprocess<never, never> = Effect.succeed
   return HttpClient.makeWith<never, never, DomoError.DomoError, never>(
     (requestEffect) =>
-      Effect.flatMap(requestEffect, (request) =>
-        Effect.flatMap(FiberRef.get(currentRequestOptions), (callOptions) => {
-          let url: URL
-          try {
-            // relative to apiHost; an absolute URL stays as it is
-            url = new URL(
-              isAbsolute(request.url)
-                ? request.url
-                : `${apiHost}${request.url.startsWith("/") ? "" : "/"}${request.url}`
+      Effect.flatMap(
+        requestEffect,
+        (request) =>
+          Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, DomoError.DomoError>((fiber) => {
+            const callOptions = fiber.getFiberRef(currentRequestOptions)
+            let url: URL
+            try {
+              // relative to apiHost; an absolute URL stays as it is
+              url = new URL(
+                isAbsolute(request.url)
+                  ? request.url
+                  : `${apiHost}${request.url.startsWith("/") ? "" : "/"}${request.url}`
+              )
+            } catch {
+              return Effect.fail(
+                new DomoError.BadRequestError({ method: request.method, path: "(invalid url)", detail: "invalid URL" })
+              )
+            }
+            const timeout = callOptions.timeout === undefined ? defaultTimeout : Duration.decode(callOptions.timeout)
+            const path = url.pathname
+            const call = execute(request, url, callOptions)
+            const timeoutMillis = Duration.toMillis(timeout)
+            const timed = !Duration.isFinite(timeout) ? call : Deadline.timeoutFail(
+              call,
+              timeoutMillis,
+              () => new DomoError.TimeoutError({ method: request.method, path, timeoutMillis })
             )
-          } catch {
-            return Effect.fail(
-              new DomoError.BadRequestError({ method: request.method, path: "(invalid url)", detail: "invalid URL" })
-            )
-          }
-          const timeout = Duration.decode(callOptions.timeout ?? policy.requestTimeout)
-          const path = url.pathname
-          const call = execute(request, url, callOptions)
-          const timeoutMillis = Duration.toMillis(timeout)
-          const timed = !Duration.isFinite(timeout) ? call : Deadline.timeoutFail(
-            call,
-            timeoutMillis,
-            () => new DomoError.TimeoutError({ method: request.method, path, timeoutMillis })
-          )
-          return Effect.withSpan(timed, `DomoHttpClient ${request.method}`, {
-            kind: "client",
-            captureStackTrace: false,
-            attributes: { "http.request.method": request.method, "url.path": path, "server.address": apiHost }
+            return Effect.withSpan(timed, `DomoHttpClient ${request.method}`, {
+              kind: "client",
+              captureStackTrace: false,
+              attributes: { "http.request.method": request.method, "url.path": path, "server.address": apiHost }
+            })
           })
-        })),
+      ),
     preprocess
   )
 }
