@@ -111,6 +111,16 @@ describe("CSV decoding (RFC 4180 + Domo)", () => {
     expect(seen).toEqual([row("a", "b", "c"), row("d", "e", "f")])
     expect(Either.isLeft(result) && result.left.row).toBe(3)
   })
+
+  it("one column (no comma anywhere) and quoted records between plain ones", () => {
+    const One = DomoTable.make("One", { a: DomoTable.nullable(DomoTable.string) })
+    const lines = Array.from({ length: 2000 }, (_, i) => i % 7 === 0 ? "" : i % 5 === 0 ? `"q,${i}"` : `v${i}`)
+    const expected = lines.map((l) => ({ a: l === "" ? null : l.startsWith("\"") ? l.slice(1, -1) : l }))
+    expect(DomoTable.parseCsv(One, lines.join("\n") + "\n")).toEqual(Either.right(expected))
+    expect(parse("a,,c\n\"x,y\",\\N,\n,b,\n")).toEqual(
+      Either.right([row("a", null, "c"), row("x,y", null, null), row(null, "b", null)])
+    )
+  })
 })
 
 describe("CSV encoding", () => {
