@@ -13,56 +13,19 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import Papa from "papaparse"
 import { initParser } from "udsv"
+import { type BenchRow, BenchTable, generateRows } from "./internal/BenchRows.js"
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000)
 const REPS = Number(process.env.REPS ?? 3)
 const CHUNK = 64 * 1024
 
-const Bench = DomoTable.make("Bench", {
-  name: DomoTable.string,
-  count: DomoTable.long,
-  amount: DomoTable.double,
-  day: DomoTable.date,
-  at: DomoTable.datetime,
-  note: DomoTable.nullable(DomoTable.string)
-})
-type BenchRow = DomoTable.Row<typeof Bench>
+const Bench = BenchTable
 
 // ---------------------------------------------------------------------------------------------
 // data
 // ---------------------------------------------------------------------------------------------
 
-let seed = 42
-const random = (): number => {
-  seed = (seed + 0x6D2B79F5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-const words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta", "kappa", "lambda", "sigma"]
-const word = () => words[Math.floor(random() * words.length)]
-
-const makeRow = (): BenchRow => {
-  const r = random()
-  const name = r < 0.06
-    ? `${word()}, ${word()}`
-    : r < 0.09
-    ? `${word()} "${word()}"`
-    : r < 0.10
-    ? `${word()}\n${word()}`
-    : `${word()} ${word()}`
-  const dayMs = Date.UTC(2000, 0, 1) + Math.floor(random() * 9000) * 86_400_000
-  return {
-    name,
-    count: Math.floor(random() * 1_000_000),
-    amount: Math.round(random() * 1e8) / 1e4,
-    day: new Date(dayMs),
-    at: new Date(dayMs + Math.floor(random() * 86_400) * 1000),
-    note: random() < 0.3 ? null : word()
-  }
-}
-
-const rows: Array<BenchRow> = Array.from({ length: ROWS }, makeRow)
+const rows: Array<BenchRow> = Array.from(generateRows(ROWS))
 // The libraries take primitives: dates pre-formatted, as in perf-anchors §4.
 const pad = (n: number) => (n < 10 ? "0" : "") + n
 const dayText = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`

@@ -26,55 +26,13 @@ import * as Fs from "node:fs"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as Zlib from "node:zlib"
+import { type BenchRow, BenchTable, generateRows } from "./internal/BenchRows.js"
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000)
 const PART_SIZE = StreamUpload.defaultPartSize
 const LEVEL = StreamUpload.defaultGzipLevel
 
-const Bench = DomoTable.make("UploadBench", {
-  name: DomoTable.string,
-  count: DomoTable.long,
-  amount: DomoTable.double,
-  day: DomoTable.date,
-  at: DomoTable.datetime,
-  note: DomoTable.nullable(DomoTable.string)
-})
-type BenchRow = DomoTable.Row<typeof Bench>
-
-// ---------------------------------------------------------------------------------------------
-// data: the same seeded rows on every side
-// ---------------------------------------------------------------------------------------------
-
-function* generateRows(count: number): Generator<BenchRow> {
-  let seed = 42
-  const random = (): number => {
-    seed = (seed + 0x6D2B79F5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta", "kappa", "lambda", "sigma"]
-  const word = () => words[Math.floor(random() * words.length)]
-  for (let i = 0; i < count; i++) {
-    const r = random()
-    const name = r < 0.06
-      ? `${word()}, ${word()}`
-      : r < 0.09
-      ? `${word()} "${word()}"`
-      : r < 0.10
-      ? `${word()}\n${word()}`
-      : `${word()} ${word()}`
-    const dayMs = Date.UTC(2000, 0, 1) + Math.floor(random() * 9000) * 86_400_000
-    yield {
-      name,
-      count: Math.floor(random() * 1_000_000),
-      amount: Math.round(random() * 1e8) / 1e4,
-      day: new Date(dayMs),
-      at: new Date(dayMs + Math.floor(random() * 86_400) * 1000),
-      note: random() < 0.3 ? null : word()
-    }
-  }
-}
+const Bench = BenchTable
 
 // ---------------------------------------------------------------------------------------------
 // child: one side
