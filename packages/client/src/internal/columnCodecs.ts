@@ -45,6 +45,27 @@ export const decodeLong = (text: string): number => {
   return n
 }
 
+/**
+ * `decodeLong` of `buf[start, end)` without making a string: up to 15 digits (always safe) are
+ * summed in place; anything else takes the text path, so results and errors are the same.
+ *
+ * @internal
+ */
+export const decodeLongAt = (buf: string, start: number, end: number): number => {
+  const negative = buf.charCodeAt(start) === 45
+  let i = negative ? start + 1 : start
+  if (i < end && end - i <= 15) {
+    let n = 0
+    for (; i < end; i++) {
+      const d = buf.charCodeAt(i) - 48
+      if (d < 0 || d > 9) break
+      n = n * 10 + d
+    }
+    if (i === end) return negative ? -n : n
+  }
+  return decodeLong(buf.slice(start, end))
+}
+
 /** @internal */
 export const encodeLong = (value: unknown): string => {
   if (typeof value !== "number" || !Number.isSafeInteger(value)) throw new ValueError("a LONG must be a safe integer")
@@ -77,6 +98,39 @@ export const decodeDouble = (text: string): number => {
   const n = Number(text)
   if (!Number.isFinite(n)) throw new ValueError("a DOUBLE outside the finite range")
   return n
+}
+
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, i) => 10 ** i)
+
+/**
+ * `decodeDouble` of `buf[start, end)` without making a string, for plain decimals of at most 15
+ * digits: mantissa and power of ten are exact doubles, so their quotient is correctly rounded,
+ * the same double `Number(text)` gives. Anything else (exponents, long mantissas) takes the text path.
+ *
+ * @internal
+ */
+export const decodeDoubleAt = (buf: string, start: number, end: number): number => {
+  const sign = buf.charCodeAt(start)
+  let i = sign === 45 || sign === 43 ? start + 1 : start
+  let mantissa = 0
+  let digits = 0
+  let scale = -1
+  for (; i < end; i++) {
+    const d = buf.charCodeAt(i) - 48
+    if (d >= 0 && d <= 9) {
+      mantissa = mantissa * 10 + d
+      digits++
+    } else if (d === -2 && scale === -1) {
+      scale = digits
+    } else {
+      break
+    }
+  }
+  if (i === end && digits > 0 && digits <= 15) {
+    const value = scale === -1 ? mantissa : mantissa / POWERS_OF_TEN[digits - scale]
+    return sign === 45 ? -value : value
+  }
+  return decodeDouble(buf.slice(start, end))
 }
 
 /** @internal */
@@ -134,12 +188,12 @@ const num4 = (text: string, at: number): number => {
   return hi < 0 || lo < 0 ? -1 : hi * 100 + lo
 }
 
-/** Epoch millis of `YYYY-MM-DD` at `text[0..10)`, or NaN. */
-const dayMillis = (text: string): number => {
-  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return NaN
-  const year = num4(text, 0)
-  const month = num2(text, 5)
-  const day = num2(text, 8)
+/** Epoch millis of `YYYY-MM-DD` at `text[at, at + 10)`, or NaN. */
+const dayMillis = (text: string, at: number): number => {
+  if (text.charCodeAt(at + 4) !== 45 || text.charCodeAt(at + 7) !== 45) return NaN
+  const year = num4(text, at)
+  const month = num2(text, at + 5)
+  const day = num2(text, at + 8)
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return NaN
   // Date.UTC maps the years 0–99 to 1900–1999.
   return year >= 100 ? Date.UTC(year, month - 1, day) : new Date(0).setUTCFullYear(year, month - 1, day)
@@ -147,9 +201,19 @@ const dayMillis = (text: string): number => {
 
 /** @internal */
 export const decodeDate = (text: string): Date => {
-  const ms = text.length === 10 ? dayMillis(text) : NaN
+  const ms = text.length === 10 ? dayMillis(text, 0) : NaN
   if (Number.isNaN(ms)) throw new ValueError("expected a date YYYY-MM-DD (DATE)")
   return new Date(ms)
+}
+
+/**
+ * `decodeDate` of `buf[start, end)`, read in place.
+ *
+ * @internal
+ */
+export const decodeDateAt = (buf: string, start: number, end: number): Date => {
+  const ms = end - start === 10 ? dayMillis(buf, start) : NaN
+  return Number.isNaN(ms) ? decodeDate(buf.slice(start, end)) : new Date(ms)
 }
 
 // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the years a 4-digit text can hold
@@ -185,23 +249,29 @@ export const encodeDate = (value: unknown): string => {
 
 const DATETIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/
 
+/** Epoch millis of `YYYY-MM-DD HH:MM:SS` (or with `T`) at `text[at, at + 19)` read as UTC, or NaN. */
+const plainDatetimeMillis = (text: string, at: number): number => {
+  const sep = text.charCodeAt(at + 10)
+  const day = (sep === 32 || sep === 84) && text.charCodeAt(at + 13) === 58 && text.charCodeAt(at + 16) === 58
+    ? dayMillis(text, at)
+    : NaN
+  const h = num2(text, at + 11)
+  const m = num2(text, at + 14)
+  const s = num2(text, at + 17)
+  return !Number.isNaN(day) && h >= 0 && h < 24 && m >= 0 && m < 60 && s >= 0 && s < 60
+    ? day + ((h * 60 + m) * 60 + s) * 1000
+    : NaN
+}
+
 /** @internal */
 export const decodeDatetime = (text: string): Date => {
   // Fast path: `YYYY-MM-DD HH:MM:SS` or with `T` (exports and query results), read as UTC.
   if (text.length === 19) {
-    const sep = text.charCodeAt(10)
-    const day = (sep === 32 || sep === 84) && text.charCodeAt(13) === 58 && text.charCodeAt(16) === 58
-      ? dayMillis(text)
-      : NaN
-    const h = num2(text, 11)
-    const m = num2(text, 14)
-    const s = num2(text, 17)
-    if (!Number.isNaN(day) && h >= 0 && h < 24 && m >= 0 && m < 60 && s >= 0 && s < 60) {
-      return new Date(day + ((h * 60 + m) * 60 + s) * 1000)
-    }
+    const ms = plainDatetimeMillis(text, 0)
+    if (!Number.isNaN(ms)) return new Date(ms)
   }
   const match = DATETIME.exec(text)
-  const day = match === null ? NaN : dayMillis(match[1])
+  const day = match === null ? NaN : dayMillis(match[1], 0)
   if (match === null || Number.isNaN(day)) {
     throw new ValueError("expected a date-time YYYY-MM-DD HH:MM:SS (DATETIME, UTC)")
   }
@@ -218,6 +288,35 @@ export const decodeDatetime = (text: string): Date => {
   }
   return new Date(day + ((h * 60 + m - offset) * 60 + s) * 1000 + ms)
 }
+
+/**
+ * `decodeDatetime` of `buf[start, end)`, read in place when it is the plain 19-character form.
+ *
+ * @internal
+ */
+export const decodeDatetimeAt = (buf: string, start: number, end: number): Date => {
+  const ms = end - start === 19 ? plainDatetimeMillis(buf, start) : NaN
+  return Number.isNaN(ms) ? decodeDatetime(buf.slice(start, end)) : new Date(ms)
+}
+
+/**
+ * The in-place reader of a text codec of this module, if it has one (`undefined` for codecs
+ * written elsewhere, which get the slice).
+ *
+ * @internal
+ */
+export const decoderAt = (
+  fromText: (text: string) => unknown
+): ((buf: string, start: number, end: number) => unknown) | undefined =>
+  fromText === decodeLong
+    ? decodeLongAt
+    : fromText === decodeDouble
+    ? decodeDoubleAt
+    : fromText === decodeDate
+    ? decodeDateAt
+    : fromText === decodeDatetime
+    ? decodeDatetimeAt
+    : undefined
 
 /** @internal */
 export const encodeDatetime = (value: unknown): string => {

@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { ValueError } from "./columnCodecs.js"
+import { decoderAt, decodeString, ValueError } from "./columnCodecs.js"
 import { CsvParser, CsvSyntaxError } from "./csvParse.js"
 
 /**
@@ -48,6 +48,12 @@ export const quote = (text: string): string =>
   text.length === 0 || NEEDS_QUOTES.test(text) || text === "\\N"
     ? "\"" + (text.includes("\"") ? text.replace(QUOTES, "\"\"") : text) + "\""
     : text
+
+const sliceSpan = (buf: string, start: number, end: number): string => buf.slice(start, end)
+
+/** An unquoted field that is empty or `\N`: null in Domo's CSV. */
+const isNullSpan = (buf: string, start: number, end: number): boolean =>
+  start === end || (end - start === 2 && buf.charCodeAt(start) === 92 && buf.charCodeAt(start + 1) === 78)
 
 const excerpt = (text: string): string => text.length > 200 ? text.slice(0, 200) + "…" : text
 
@@ -224,6 +230,7 @@ export class Decoder<Row> {
   private readonly parser: CsvParser
   private readonly names: ReadonlyArray<string>
   private readonly fromText: ReadonlyArray<(text: string) => unknown>
+  private readonly fromSpan: ReadonlyArray<(buf: string, start: number, end: number) => unknown>
   private readonly nullable: ReadonlyArray<boolean>
   private readonly strings: ReadonlyArray<boolean>
   private readonly build: (values: ReadonlyArray<unknown>) => Record<string, unknown>
@@ -235,13 +242,21 @@ export class Decoder<Row> {
   constructor(columns: ReadonlyArray<ColumnSpec>, private readonly header: boolean) {
     this.names = columns.map((c) => c.name)
     this.fromText = columns.map((c) => c.fromText)
+    this.fromSpan = columns.map((c) => {
+      if (c.type === "STRING" && c.fromText === decodeString) return sliceSpan
+      const at = decoderAt(c.fromText)
+      return at ?? ((buf: string, start: number, end: number) => c.fromText(buf.slice(start, end)))
+    })
     this.nullable = columns.map((c) => c.nullable)
     this.strings = columns.map((c) => c.type === "STRING")
     this.index = columns.map((_, i) => i)
     this.build = rowBuilder(this.names)
     this.values = columns.map(() => null)
     this.headerPending = header
-    this.parser = new CsvParser((fields, record) => this.record(fields, record))
+    this.parser = new CsvParser({
+      fields: (fields, record) => this.record(fields, record),
+      spans: (buf, spans, count, record) => this.spans(buf, spans, count, record)
+    })
   }
 
   private rowOf(record: number): number {
@@ -291,6 +306,45 @@ export class Decoder<Row> {
     } catch (error) {
       if (error instanceof ValueError) {
         throw new RowFailure(this.rowOf(record), names[i], field === null ? "" : excerpt(field), error.reason)
+      }
+      throw error
+    }
+    this.out.push(this.build(values) as Row)
+  }
+
+  /** A plain record (no quotes): values are read in place, strings sliced only for STRING columns. */
+  private spans(buf: string, spans: Int32Array, count: number, record: number): void {
+    const n = this.names.length
+    if (this.headerPending || count !== n) {
+      const fields: Array<string | null> = []
+      for (let j = 0; j < count; j++) {
+        const start = spans[2 * j]
+        const end = spans[2 * j + 1]
+        fields.push(isNullSpan(buf, start, end) ? null : buf.slice(start, end))
+      }
+      return this.record(fields, record)
+    }
+    const index = this.index
+    const fromSpan = this.fromSpan
+    const values = this.values
+    let i = 0
+    let start = 0
+    let end = 0
+    try {
+      for (; i < n; i++) {
+        const j = index[i]
+        start = spans[2 * j]
+        end = spans[2 * j + 1]
+        if (isNullSpan(buf, start, end)) {
+          if (!this.nullable[i]) throw new ValueError("an empty (null) value in a non-nullable column")
+          values[i] = null
+        } else {
+          values[i] = fromSpan[i](buf, start, end)
+        }
+      }
+    } catch (error) {
+      if (error instanceof ValueError) {
+        throw new RowFailure(this.rowOf(record), this.names[i], excerpt(buf.slice(start, end)), error.reason)
       }
       throw error
     }

@@ -30,6 +30,25 @@ export class CsvSyntaxError {
  */
 export type OnRecord = (fields: Array<string | null>, record: number) => void
 
+/**
+ * Called for a record with no quotes and no CR, without making a string per field: field `i` is
+ * `buf.slice(spans[2 * i], spans[2 * i + 1])` (so converters can read numbers and dates in place),
+ * and it is null when empty or `\N`. `spans` is reused: read it before returning.
+ *
+ * @internal
+ */
+export type OnSpans = (buf: string, spans: Int32Array, count: number, record: number) => void
+
+/**
+ * Where records go: `spans` for plain records, `fields` for records that needed unquoting.
+ *
+ * @internal
+ */
+export interface RecordSink {
+  readonly fields: OnRecord
+  readonly spans: OnSpans
+}
+
 const excerpt = (text: string): string => text.length > 80 ? text.slice(0, 80) + "…" : text
 
 /**
@@ -41,8 +60,9 @@ const excerpt = (text: string): string => text.length > 80 ? text.slice(0, 80) +
 export class CsvParser {
   private pending = ""
   private records = 0
+  private spans = new Int32Array(64)
 
-  constructor(private readonly onRecord: OnRecord) {}
+  constructor(private readonly sink: RecordSink) {}
 
   /** Records emitted so far. */
   get count(): number {
@@ -80,26 +100,29 @@ export class CsvParser {
         // CRLF is taken too, but not a CR that might be the last character of the input.
         const crlf = nextCR === eol - 1 && eol < len && nextCR >= pos
         if ((nextQuote === -1 || nextQuote > eol) && (nextCR === -1 || nextCR > eol || crlf)) {
-          // Fields sliced straight from `buf` (no record substring and `split`): fewer copies.
+          // Field bounds only (no record substring, `split` or strings): the sink slices what it needs.
           const end = crlf ? eol - 1 : eol
-          const fields: Array<string | null> = []
+          let spans = this.spans
+          let count = 0
           let at = pos
           for (;;) {
             // `nextComma` is kept across records: a one-column input must not rescan to the end each time.
             if (nextComma !== -1 && nextComma < at) nextComma = buf.indexOf(",", at)
             const comma = nextComma === -1 || nextComma > end ? end : nextComma
-            const n = comma - at
-            fields.push(
-              n === 0 || (n === 2 && buf.charCodeAt(at) === 92 && buf.charCodeAt(at + 1) === 78)
-                ? null
-                : buf.slice(at, comma)
-            )
+            if (2 * count + 2 > spans.length) {
+              const grown = new Int32Array(spans.length * 2)
+              grown.set(spans)
+              spans = this.spans = grown
+            }
+            spans[2 * count] = at
+            spans[2 * count + 1] = comma
+            count++
             if (comma === end) break
             at = comma + 1
           }
           pos = eol + 1
           this.records++
-          this.onRecord(fields, this.records)
+          this.sink.spans(buf, spans, count, this.records)
           continue
         }
       } else if (!final) {
@@ -202,7 +225,7 @@ export class CsvParser {
         }
       }
       this.records++
-      this.onRecord(fields, this.records)
+      this.sink.fields(fields, this.records)
       return pos
     }
   }
