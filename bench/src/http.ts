@@ -3,7 +3,8 @@
  * status mapped, Schema-decoded) over our `UndiciTransport` (what `DomoNode.layer` uses) and over
  * the platform's `NodeHttpClient.layerUndici`, against raw undici `request()` + `body.json()`, same local
  * server (a child process, so server and client run on separate cores), concurrency 1/16/64.
- * Prints requests/s, client CPU µs per request, p50/p99 latency and the ratios.
+ * Prints requests/s, client CPU µs per request, p50/p99 latency and the ratios (medians of REPS
+ * rounds run in a rotating order).
  * Run: `npx tsc -b bench/tsconfig.json && node bench/dist/http.js` (N=requests per run).
  */
 import * as Domo from "@effect-domo/client/Domo"
@@ -23,6 +24,7 @@ import * as ChildProcess from "node:child_process"
 import { createRequire } from "node:module"
 
 const N = Number(process.env.N ?? 20_000)
+const REPS = Number(process.env.REPS ?? 3)
 const CONCURRENCY = (process.env.C ?? "1,16,64").split(",").map(Number)
 
 interface UndiciResponse {
@@ -150,37 +152,66 @@ const main = async () => {
     if (response.statusCode !== 200) throw new Error(String(response.statusCode))
     await response.body.json()
   }
-  const only = process.env.ONLY
+  const only = process.env.ONLY?.split(",")
   const skipped: Result = { rps: Number.NaN, cpuMicros: Number.NaN, p50: Number.NaN, p99: Number.NaN }
-  const fmt = (name: string, r: Result, base: Result) =>
-    `  ${name.padEnd(34)} ${r.rps.toFixed(0).padStart(6)} req/s ${r.cpuMicros.toFixed(1).padStart(6)} µs CPU` +
-    `  p50 ${r.p50.toFixed(3)} p99 ${r.p99.toFixed(3)} ms` +
-    (r === base ? "" : `  | CPU ×${(r.cpuMicros / base.cpuMicros).toFixed(2)}` +
-      ` req/s ×${(r.rps / base.rps).toFixed(2)} p50 ×${(r.p50 / base.p50).toFixed(2)} p99 ×${
-        (r.p99 / base.p99).toFixed(2)
-      }`)
+  // ONLY=undici,lean (any of undici, lean, stock, platform) runs only those sides
+  const sides: ReadonlyArray<
+    { readonly name: string; readonly key: string; readonly run: (c: number) => Promise<Result> }
+  > = [
+    { name: "undici request() + body.json()", key: "undici", run: (c) => measure(c, raw) },
+    {
+      name: "DomoHttpClient / UndiciTransport",
+      key: "lean",
+      run: (c) => leanRuntime.runPromise(measureEffect(c, viaLean))
+    },
+    {
+      name: "DomoHttpClient / layerUndici",
+      key: "stock",
+      run: (c) => stockRuntime.runPromise(measureEffect(c, viaStock))
+    },
+    {
+      name: "platform layerUndici, no span",
+      key: "platform",
+      run: (c) => stockRuntime.runPromise(measureEffect(c, stock))
+    }
+  ]
+  const median = (values: ReadonlyArray<number>) => {
+    const sorted = [...values].sort((a, b) => a - b)
+    return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!
+  }
   const rows: Array<string> = []
   for (const c of CONCURRENCY) {
-    // ONLY=undici | lean | stock | platform runs one side (for profiling)
-    const base = only === undefined || only === "undici" ? await measure(c, raw) : skipped
-    const lean = only === undefined || only === "lean"
-      ? await leanRuntime.runPromise(measureEffect(c, viaLean))
-      : skipped
-    const mine = only === undefined || only === "stock"
-      ? await stockRuntime.runPromise(measureEffect(c, viaStock))
-      : skipped
-    const floor = only === undefined || only === "platform"
-      ? await stockRuntime.runPromise(measureEffect(c, stock))
-      : skipped
-    rows.push(
-      `c=${c}`,
-      fmt("undici request() + body.json()", base, base),
-      fmt("DomoHttpClient / UndiciTransport", lean, base),
-      fmt("DomoHttpClient / layerUndici", mine, base),
-      fmt("platform layerUndici, no span", floor, base)
-    )
+    // Rounds in a rotating order, so that a noisy neighbour hits every side alike; each
+    // side's figures and each ratio (taken within a round) are medians over the rounds.
+    const results = sides.map((): Array<Result> => [])
+    for (let round = 0; round < REPS; round++) {
+      for (let k = 0; k < sides.length; k++) {
+        const i = (k + round) % sides.length
+        const side = sides[i]!
+        results[i]!.push(only === undefined || only.includes(side.key) ? await side.run(c) : skipped)
+      }
+    }
+    const base = results[0]!
+    rows.push(`c=${c}`)
+    sides.forEach((side, i) => {
+      const runs = results[i]!
+      const of = (f: (r: Result) => number) => median(runs.map(f))
+      const ratio = (f: (r: Result) => number) => median(runs.map((r, round) => f(r) / f(base[round]!))).toFixed(2)
+      rows.push(
+        `  ${side.name.padEnd(34)} ${of((r) => r.rps).toFixed(0).padStart(6)} req/s ${
+          of((r) => r.cpuMicros).toFixed(1).padStart(6)
+        } µs CPU  p50 ${of((r) => r.p50).toFixed(3)} p99 ${of((r) => r.p99).toFixed(3)} ms` +
+          (i === 0 ?
+            "" :
+            `  | CPU ×${ratio((r) => r.cpuMicros)} req/s ×${ratio((r) => r.rps)} p50 ×${ratio((r) => r.p50)} p99 ×${
+              ratio((r) => r.p99)
+            }`)
+      )
+    })
   }
-  console.log(`GET small JSON, ${N} requests per run (ratios against undici in the same run)`)
+  console.log(
+    `GET small JSON, ${N} requests per run, ${REPS} rounds (medians; ratios against undici within each round)`
+  )
   for (const row of rows) console.log(row)
   await stockRuntime.dispose()
   await leanRuntime.dispose()

@@ -237,15 +237,16 @@ export const make = (
           })
       ).pipe(Effect.flatten)
 
-    const token: Effect.Effect<AccessToken, DomoError.DomoAuthError> = Effect.suspend(() => {
-      // fast path without the lock
-      const s = SynchronizedRef.get(state)
-      return Effect.flatMap(
-        Effect.zip(s, monotonicMillis),
-        ([s, now]) =>
-          s.token !== undefined && usable(policy, s.token, now) ? Effect.succeed(s.token) : acquire(false, false)
-      )
-    })
+    // Fast path without the lock, read on every API call: two steps (state, then the clock).
+    const token: Effect.Effect<AccessToken, DomoError.DomoAuthError> = Effect.flatMap(
+      SynchronizedRef.get(state),
+      (s) =>
+        s.token === undefined ? acquire(false, false) : Effect.clockWith((clock) =>
+          s.token !== undefined && usable(policy, s.token, Number(clock.unsafeCurrentTimeNanos() / 1_000_000n))
+            ? Effect.succeed(s.token)
+            : acquire(false, false)
+        )
+    )
 
     const invalidate = (rejected: AccessToken): Effect.Effect<boolean> =>
       SynchronizedRef.modify(state, (s): readonly [boolean, State] => {

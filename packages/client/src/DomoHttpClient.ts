@@ -25,11 +25,13 @@ import * as ParseResult from "effect/ParseResult"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type * as Tracer from "effect/Tracer"
 import type { AccessToken } from "./AccessToken.js"
 import { DomoAuth } from "./DomoAuth.js"
 import { DomoConfig } from "./DomoConfig.js"
 import type * as DomoConfigModule from "./DomoConfig.js"
 import * as DomoError from "./DomoError.js"
+import { withCallSpan } from "./internal/callSpan.js"
 import * as Classify from "./internal/classify.js"
 import * as Deadline from "./internal/deadline.js"
 import { parseRetryAfter } from "./internal/retryAfter.js"
@@ -153,7 +155,10 @@ export const make = (options: {
   const apiHost = config.apiHost
   // our own span replaces the platform's; with the platform's span off, no trace headers go to
   // Domo either (they are only added from that span)
-  const http = untracedOf(options.http) ?? options.http.pipe(HttpClient.withTracerDisabledWhen(constTrue))
+  const untraced = untracedOf(options.http)
+  const http = untraced ?? options.http.pipe(HttpClient.withTracerDisabledWhen(constTrue))
+  // our own transport opens no spans: calls through it need not make the call span their parent
+  const leanTransport = untraced !== undefined
   const budget = makeBudget(policy)
   const base = Duration.toMillis(policy.backoffBase)
   const cap = Duration.toMillis(policy.backoffCap)
@@ -292,9 +297,31 @@ export const make = (options: {
    * the general loop cost more per call than the transport itself); any other answer or a
    * failure is handed to `loop` as its first attempt, so the behaviour is the loop's.
    */
-  const execute = (request: HttpClientRequest.HttpClientRequest, url: URL, callOptions: RequestOptions) => {
+  const execute = (
+    request: HttpClientRequest.HttpClientRequest,
+    url: URL,
+    callOptions: RequestOptions,
+    span: Tracer.Span | undefined
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, DomoError.DomoError> => {
     budget.deposit()
-    if (url.origin !== apiHost) return loop(request, url, callOptions, undefined)
+    // The general loop may sleep, annotate and fetch tokens: it runs with the call span as parent.
+    const slow = (first: FirstAttempt | undefined) => {
+      const run = loop(request, url, callOptions, first)
+      return span === undefined ? run : Effect.withParentSpan(run, span)
+    }
+    if (url.origin !== apiHost) return slow(undefined)
+    // A transport we do not know may open spans of its own: it gets the call span as parent too.
+    if (!leanTransport && span !== undefined) {
+      return Effect.withParentSpan(fastPath(request, url, slow), span)
+    }
+    return fastPath(request, url, slow)
+  }
+
+  const fastPath = (
+    request: HttpClientRequest.HttpClientRequest,
+    url: URL,
+    slow: (first: FirstAttempt | undefined) => Effect.Effect<HttpClientResponse.HttpClientResponse, DomoError.DomoError>
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, DomoError.DomoError> => {
     const attemptUrl = url.toString()
     return Effect.flatMap(auth.token, (token) => {
       const attempt = HttpClientRequest.setHeader(
@@ -305,14 +332,14 @@ export const make = (options: {
       return Effect.matchEffect(http.execute(attempt), {
         onFailure: (error) => {
           scrubAuthorization(attempt)
-          return loop(request, url, callOptions, { token, result: Either.left(error) })
+          return slow({ token, result: Either.left(error) })
         },
         onSuccess: (response) => {
           scrubAuthorization(attempt)
           const status = response.status
           return status >= 200 && status < 300
             ? Effect.succeed(response)
-            : loop(request, url, callOptions, { token, result: Either.right(response) })
+            : slow({ token, result: Either.right(response) })
         }
       })
     })
@@ -341,17 +368,24 @@ export const make = (options: {
             }
             const timeout = callOptions.timeout === undefined ? defaultTimeout : Duration.decode(callOptions.timeout)
             const path = url.pathname
-            const call = execute(request, url, callOptions)
-            const timeoutMillis = Duration.toMillis(timeout)
-            const timed = !Duration.isFinite(timeout) ? call : Deadline.timeoutFail(
-              call,
-              timeoutMillis,
-              () => new DomoError.TimeoutError({ method: request.method, path, timeoutMillis })
-            )
-            return Effect.withSpan(timed, `DomoHttpClient ${request.method}`, {
-              kind: "client",
-              captureStackTrace: false,
-              attributes: { "http.request.method": request.method, "url.path": path, "server.address": apiHost }
+            return withCallSpan(fiber, `DomoHttpClient ${request.method}`, {
+              "http.request.method": request.method,
+              "url.path": path,
+              "server.address": apiHost
+            }, (span) => {
+              const call = execute(request, url, callOptions, span)
+              return Duration.isFinite(timeout)
+                ? Deadline.timeoutFail(
+                  call,
+                  Duration.toMillis(timeout),
+                  () =>
+                    new DomoError.TimeoutError({
+                      method: request.method,
+                      path,
+                      timeoutMillis: Duration.toMillis(timeout)
+                    })
+                )
+                : call
             })
           })
       ),
@@ -392,7 +426,7 @@ export const limitConcurrency = (permits: number) => <E, R>(client: HttpClient.H
  * @category decoding
  */
 export const schemaBodyJson = <A, I, R>(schema: Schema.Schema<A, I, R>) => {
-  const decode = Schema.decodeUnknown(schema, { errors: "first" })
+  const decode = decoderOf(schema)
   return (
     response: HttpClientResponse.HttpClientResponse
   ): Effect.Effect<A, DomoError.DecodeError | DomoError.TransportError, R> => {
@@ -420,6 +454,47 @@ export const schemaBodyJson = <A, I, R>(schema: Schema.Schema<A, I, R>) => {
   }
 }
 
+/** Whether decoding stopped at work that cannot run synchronously (async or needing a service). */
+const isForbidden = (issue: ParseResult.ParseIssue): boolean => {
+  switch (issue._tag) {
+    case "Forbidden":
+      return true
+    case "Composite":
+      return Array.isArray(issue.issues)
+        ? issue.issues.some(isForbidden)
+        : isForbidden(issue.issues as ParseResult.ParseIssue)
+    case "Pointer":
+    case "Refinement":
+    case "Transformation":
+      return isForbidden(issue.issue)
+    default:
+      return false
+  }
+}
+
+/**
+ * A Schema decoder that runs synchronously (`decodeUnknownEither`, no fiber steps: the cheap way
+ * for the plain schemas of API bodies) and switches for good to the Effect decoder the first time
+ * the schema turns out to need async work or a service.
+ */
+const decoderOf = <A, I, R>(
+  schema: Schema.Schema<A, I, R>
+): (input: unknown) => Effect.Effect<A, ParseResult.ParseError, R> => {
+  const viaEffect = Schema.decodeUnknown(schema, { errors: "first" })
+  // R may be non-never: such a schema fails here with Forbidden and takes the Effect path
+  const viaEither = Schema.decodeUnknownEither(schema as Schema.Schema<A, I, never>, { errors: "first" })
+  let synchronous = true
+  return (input) => {
+    if (synchronous) {
+      const result = viaEither(input)
+      if (Either.isRight(result)) return Effect.succeed(result.right)
+      if (!isForbidden(result.left.issue)) return Effect.fail(result.left)
+      synchronous = false
+    }
+    return viaEffect(input)
+  }
+}
+
 const toDecodeError = (
   error: ParseResult.ParseError,
   context: { readonly method: string; readonly path: string; readonly status?: number | undefined }
@@ -442,7 +517,7 @@ export const decodeUnknown = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
   context: { readonly method: string; readonly path: string; readonly status?: number | undefined }
 ) => {
-  const decode = Schema.decodeUnknown(schema, { errors: "first" })
+  const decode = decoderOf(schema)
   return (input: unknown): Effect.Effect<A, DomoError.DecodeError, R> =>
     Effect.mapError(decode(input), (error) => toDecodeError(error, context))
 }

@@ -86,6 +86,35 @@ describe("DomoHttpClient basic path", () => {
       expect(error).toMatchObject({ method: "GET", path: "/v1/y", at: "ok" })
     }))
 
+  it.scoped("schemaBodyJson also decodes with schemas that need async work or a service", () =>
+    Effect.gen(function*() {
+      const { client, server } = yield* setup()
+      server.script("/v1/z", { status: 200, body: { ok: true, path: "/v1/z" } })
+      class Suffix extends Context.Tag("test/Suffix")<Suffix, string>() {}
+      const Async = Schema.transformOrFail(Schema.String, Schema.String, {
+        strict: true,
+        decode: (path) =>
+          Effect.promise(() => new Promise<string>((resolve) => setImmediate(() => resolve(path.toUpperCase())))),
+        encode: (path) => Effect.succeed(path)
+      })
+      const WithService = Schema.transformOrFail(Schema.String, Schema.String, {
+        strict: true,
+        decode: (path) => Effect.map(Suffix, (suffix) => path + suffix),
+        encode: (path) => Effect.succeed(path)
+      })
+      const viaAsync = DomoHttpClient.schemaBodyJson(Schema.Struct({ ok: Schema.Boolean, path: Async }))
+      const viaService = DomoHttpClient.schemaBodyJson(Schema.Struct({ ok: Schema.Boolean, path: WithService }))
+      for (let i = 0; i < 2; i++) {
+        expect(yield* client.get("/v1/z").pipe(Effect.flatMap(viaAsync))).toEqual({ ok: true, path: "/V1/Z" })
+        expect(yield* client.get("/v1/z").pipe(Effect.flatMap(viaService), Effect.provideService(Suffix, "!")))
+          .toEqual({ ok: true, path: "/v1/z!" })
+      }
+      // and a bad body is still a DecodeError naming where
+      server.script("/v1/z", { status: 200, body: { ok: true, path: 7 } })
+      const error = yield* Effect.flip(client.get("/v1/z").pipe(Effect.flatMap(viaAsync)))
+      expect(error).toMatchObject({ _tag: "DecodeError", at: "path" })
+    }))
+
   it.scoped("absolute URLs to another origin never get the bearer token (B5)", () =>
     Effect.gen(function*() {
       const { client, server } = yield* setup()
