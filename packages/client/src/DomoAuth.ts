@@ -241,11 +241,13 @@ export const make = (
     const token: Effect.Effect<AccessToken, DomoError.DomoAuthError> = Effect.flatMap(
       SynchronizedRef.get(state),
       (s) =>
-        s.token === undefined ? acquire(false, false) : Effect.clockWith((clock) =>
-          s.token !== undefined && usable(policy, s.token, Number(clock.unsafeCurrentTimeNanos() / 1_000_000n))
-            ? Effect.succeed(s.token)
-            : acquire(false, false)
-        )
+        s.token === undefined ?
+          acquire(false, false) :
+          Effect.clockWith((clock) =>
+            s.token !== undefined && usable(policy, s.token, Number(clock.unsafeCurrentTimeNanos() / 1_000_000n))
+              ? Effect.succeed(s.token)
+              : acquire(false, false)
+          )
     )
 
     const invalidate = (rejected: AccessToken): Effect.Effect<boolean> =>
