@@ -35,7 +35,7 @@ import { withCallSpan } from "./internal/callSpan.js"
 import * as Classify from "./internal/classify.js"
 import * as Deadline from "./internal/deadline.js"
 import { parseRetryAfter } from "./internal/retryAfter.js"
-import { untracedOf } from "./internal/untraced.js"
+import { leanOf } from "./internal/untraced.js"
 
 /**
  * An `HttpClient` whose `execute` resolves only 2xx responses and fails with the Domo errors.
@@ -155,10 +155,8 @@ export const make = (options: {
   const apiHost = config.apiHost
   // our own span replaces the platform's; with the platform's span off, no trace headers go to
   // Domo either (they are only added from that span)
-  const untraced = untracedOf(options.http)
-  const http = untraced ?? options.http.pipe(HttpClient.withTracerDisabledWhen(constTrue))
-  // our own transport opens no spans: calls through it need not make the call span their parent
-  const leanTransport = untraced !== undefined
+  const lean = leanOf(options.http)
+  const http = lean?.client ?? options.http.pipe(HttpClient.withTracerDisabledWhen(constTrue))
   const budget = makeBudget(policy)
   const base = Duration.toMillis(policy.backoffBase)
   const cap = Duration.toMillis(policy.backoffCap)
@@ -311,7 +309,8 @@ export const make = (options: {
     }
     if (url.origin !== apiHost) return slow(undefined)
     // A transport we do not know may open spans of its own: it gets the call span as parent too.
-    if (!leanTransport && span !== undefined) {
+    // (our own transport opens no spans: calls through it need not make the call span their parent)
+    if (lean === undefined && span !== undefined) {
       return Effect.withParentSpan(fastPath(request, url, slow), span)
     }
     return fastPath(request, url, slow)
@@ -329,7 +328,7 @@ export const make = (options: {
         "authorization",
         `Bearer ${Redacted.value(token.value)}`
       )
-      return Effect.matchEffect(http.execute(attempt), {
+      return Effect.matchEffect(lean === undefined ? http.execute(attempt) : lean.send(attempt, url), {
         onFailure: (error) => {
           scrubAuthorization(attempt)
           return slow({ token, result: Either.left(error) })

@@ -26,7 +26,7 @@ import * as Stream from "effect/Stream"
 import { EventEmitter } from "node:events"
 import { Readable } from "node:stream"
 import { UndiciResponse } from "./internal/undiciResponse.js"
-import { withUntraced } from "./internal/untraced.js"
+import { withLean } from "./internal/untraced.js"
 
 /**
  * The cheapest abort signal undici accepts (an `EventEmitter` with `aborted`): an
@@ -162,13 +162,16 @@ export const make = (dispatcher: Undici.Dispatcher): HttpClient.HttpClient => {
     preprocess
   )
   // for callers that never want the platform's span (DomoHttpClient): no FiberRef to set per call
-  return withUntraced(
-    client,
-    HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+  return withLean(client, {
+    client: HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
       (requestEffect) => Effect.flatMap(requestEffect, lean),
       preprocess
-    )
-  )
+    ),
+    send: (request, url) =>
+      request.urlParams.length === 0 && Option.isNone(request.hash)
+        ? run(dispatcher, request, url, new Abort())
+        : lean(request)
+  })
 }
 
 /**

@@ -53,9 +53,11 @@ describe("DomoHttpClient retries and throttling (C)", () => {
 
   it.scoped("C1: Retry-After as an HTTP date is honoured on 503", () =>
     Effect.gen(function*() {
-      yield* TestClock.setTime(Date.now())
+      // a whole second: an HTTP date has no milliseconds, so the wait is exactly 10 s of test time
+      const now = Math.floor(Date.now() / 1000) * 1000
+      yield* TestClock.setTime(now)
       const { client, server, state } = yield* setup()
-      const at = new Date(Date.now() + 10_000).toUTCString()
+      const at = new Date(now + 10_000).toUTCString()
       server.script("/v1/a", errorReply(503, "Service Unavailable", "later", { "retry-after": at }))
       const fiber = yield* Effect.fork(client.get("/v1/a"))
       const wait = yield* nextSleepWithin(20_000)

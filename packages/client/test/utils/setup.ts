@@ -21,12 +21,14 @@ export interface SetupOptions extends TestDomoServer.Options {
   readonly scopes?: ReadonlyArray<DomoScope.DomoScope> | undefined
   /** use this secret in the config instead of the server's (bad credentials) */
   readonly configSecret?: string | undefined
-  /** the transport under DomoHttpClient (default: `NodeHttpClient.layerUndici`, or
-   * `UndiciTransport.layer` when `DOMO_TEST_TRANSPORT=lean`) */
+  /** the transport under DomoHttpClient (default: `UndiciTransport.layer`, what `DomoNode.layer`
+   * uses; `NodeHttpClient.layerUndici` when `DOMO_TEST_TRANSPORT=platform`) */
   readonly transport?: Layer.Layer<HttpClient.HttpClient> | undefined
 }
 
-const defaultTransport = process.env.DOMO_TEST_TRANSPORT === "lean" ? UndiciTransport.layer : NodeHttpClient.layerUndici
+const defaultTransport = process.env.DOMO_TEST_TRANSPORT === "platform"
+  ? NodeHttpClient.layerUndici
+  : UndiciTransport.layer
 
 export const configFor = (server: TestDomoServer.TestDomoServer, options: SetupOptions = {}) =>
   DomoConfig.layer({
