@@ -14,8 +14,8 @@
  * breaks (1 %); a LONG; a DOUBLE with 4 decimals; a DATE; a DATETIME; a nullable string (30 %).
  */
 import { Domo, DomoConfig, DomoTable, Streams, StreamUpload } from "@effect-domo/client"
+import * as DomoNode from "@effect-domo/client/DomoNode"
 import { Emulator } from "@effect-domo/emulator"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -27,9 +27,15 @@ import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as Zlib from "node:zlib"
 import { type BenchRow, BenchTable, generateRows } from "./internal/BenchRows.js"
+import * as ShapedLink from "./internal/ShapedLink.js"
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000)
-const PART_SIZE = StreamUpload.defaultPartSize
+// the wide-area link of the "+link" rows: MB/s each way per connection, round trip in ms
+const LINK = ShapedLink.parseShape(process.env.BENCH_LINK ?? "12.5,30")
+// BENCH_PART_MIB overrides the part size of every side (default: upload's own default)
+const PART_SIZE = process.env.BENCH_PART_MIB === undefined
+  ? StreamUpload.defaultPartSize
+  : Number(process.env.BENCH_PART_MIB) * 1024 * 1024
 const LEVEL = StreamUpload.defaultGzipLevel
 
 const Bench = BenchTable
@@ -62,7 +68,7 @@ const clientLayer = () => {
   return Streams.layer.pipe(
     Layer.provideMerge(Domo.layer),
     Layer.provide(config),
-    Layer.provide(NodeHttpClient.layerUndici)
+    Layer.provide(DomoNode.layerTransport)
   )
 }
 
@@ -151,6 +157,7 @@ const child = async (side: string, rows: number): Promise<Measured> => {
           stream.id,
           StreamUpload.fromRows(Bench, Stream.fromIterable(generateRows(rows))),
           {
+            partSize: PART_SIZE,
             onProgress: (event) =>
               Effect.sync(() => {
                 if (event._tag === "Committing") partsDone = performance.now()
@@ -315,15 +322,23 @@ const parent = Effect.scoped(Effect.gen(function*() {
     DOMO_CLIENT_ID: emulator.clientId,
     DOMO_CLIENT_SECRET: Redacted.value(emulator.clientSecret)
   }
+  const discardPort = (discard.address() as AddressInfo).port
   const discardEnv = {
-    DOMO_API_HOST: `http://127.0.0.1:${(discard.address() as AddressInfo).port}`,
+    DOMO_API_HOST: `http://127.0.0.1:${discardPort}`,
     DOMO_CLIENT_ID: "bench",
     DOMO_CLIENT_SECRET: "bench"
   }
+  const shaped = (port: number) =>
+    Effect.acquireRelease(Effect.promise(() => ShapedLink.start(port, LINK)), (link) => Effect.promise(link.close))
+  const emulatorLink = yield* shaped(Number(new URL(emulator.url).port))
+  const discardLink = yield* shaped(discardPort)
+  const emulatorLinkEnv = { ...emulatorEnv, DOMO_API_HOST: `http://127.0.0.1:${emulatorLink.port}` }
+  const discardLinkEnv = { ...discardEnv, DOMO_API_HOST: `http://127.0.0.1:${discardLink.port}` }
   console.log(
     `Stream upload, ${ROWS.toLocaleString("en")} rows × 6 columns; parts of ${
       PART_SIZE / 1024 / 1024
-    } MiB, gzip level ${LEVEL}, ${StreamUpload.defaultConcurrency} parts at once; servers on loopback`
+    } MiB, gzip level ${LEVEL}, ${StreamUpload.defaultConcurrency} parts at once; servers on loopback` +
+      `\n"+link": through a proxy shaping each connection like a wide-area link (${ShapedLink.describe(LINK)})`
   )
   const sides: Array<readonly [string, string, number, Record<string, string>]> = [
     ["lower-bound", "-", ROWS, {}],
@@ -332,10 +347,14 @@ const parent = Effect.scoped(Effect.gen(function*() {
     ["sdk-way", "emulator", ROWS, emulatorEnv],
     ["upload", "discard", ROWS, discardEnv],
     ["sdk-way", "discard", ROWS, discardEnv],
-    ["upload", "discard", ROWS * 2, discardEnv]
+    ["upload", "discard", ROWS * 2, discardEnv],
+    ["upload", "emulator+link", ROWS, emulatorLinkEnv],
+    ["sdk-way", "emulator+link", ROWS, emulatorLinkEnv],
+    ["upload", "discard+link", ROWS, discardLinkEnv],
+    ["sdk-way", "discard+link", ROWS, discardLinkEnv]
   ]
   console.log(
-    `\n  ${"side".padEnd(34)} ${"server".padEnd(9)} ${"rows".padStart(8)} ${"total s".padStart(8)} ${
+    `\n  ${"side".padEnd(34)} ${"server".padEnd(13)} ${"rows".padStart(8)} ${"total s".padStart(8)} ${
       "parts s".padStart(8)
     } ${"k rows/s".padStart(9)} ${"CSV MB/s".padStart(9)} ${"sent MB".padStart(8)} ${"CPU s".padStart(6)} ${
       "peak RSS MB".padStart(12)
@@ -348,7 +367,7 @@ const parent = Effect.scoped(Effect.gen(function*() {
     const r = yield* Effect.promise(() => runChild(side, rows, env))
     results.push(r)
     console.log(
-      `  ${names[r.side].padEnd(34)} ${server.padEnd(9)} ${String(r.rows).padStart(8)} ${
+      `  ${names[r.side].padEnd(34)} ${server.padEnd(13)} ${String(r.rows).padStart(8)} ${
         fmt(r.seconds, 2).padStart(8)
       } ${(r.partsSeconds === undefined ? "-" : fmt(r.partsSeconds, 2)).padStart(8)} ${
         fmt(r.rows / r.seconds / 1000, 0).padStart(9)
@@ -358,7 +377,19 @@ const parent = Effect.scoped(Effect.gen(function*() {
     )
   }
   if (only !== undefined) return
-  const [lower, lowerTable, upload, sdk, uploadDiscard, sdkDiscard, large] = results
+  const [
+    lower,
+    lowerTable,
+    upload,
+    sdk,
+    uploadDiscard,
+    sdkDiscard,
+    large,
+    uploadLink,
+    sdkLink,
+    uploadDiscardLink,
+    sdkDiscardLink
+  ] = results
   const ratio = (a: number, b: number) => `${fmt(a / b, 2)}×`
   console.log(`
   upload ÷ lower bound, wall (goal ≤ 1.5×):
@@ -377,6 +408,9 @@ const parent = Effect.scoped(Effect.gen(function*() {
     ratio(sdk.partsSeconds!, upload.partsSeconds!)
   } until the last part is in; bytes sent ${ratio(sdk.sentBytes, upload.sentBytes)}
     discarding server: ${ratio(sdkDiscard.seconds, uploadDiscard.seconds)}
+    over the shaped link: emulator ${ratio(sdkLink.seconds, uploadLink.seconds)} total, ${
+    ratio(sdkLink.partsSeconds!, uploadLink.partsSeconds!)
+  } until the last part is in; discarding server ${ratio(sdkDiscardLink.seconds, uploadDiscardLink.seconds)}
   upload peak RSS ÷ SDK way peak RSS (goal: a fraction): ${ratio(upload.peakRssMB, sdk.peakRssMB)} (emulator), ${
     ratio(uploadDiscard.peakRssMB, sdkDiscard.peakRssMB)
   } (discarding)

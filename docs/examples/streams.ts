@@ -33,7 +33,7 @@ const program = Effect.gen(function*() {
     : yield* StreamUpload.createForTable(Sales, { name: "Sales", mode: { updateMethod: "REPLACE" } })
 
   const result = yield* StreamUpload.replace(stream.id, StreamUpload.fromRows(Sales, sales), {
-    partSize: 64 * 1024 * 1024, // CSV bytes per part, before gzip (default 32 MiB)
+    partSize: 64 * 1024 * 1024, // CSV bytes per part, before gzip (default 10 MiB)
     concurrency: 4, // parts uploading at once (default 4)
     gzipLevel: 1, // default; "none" sends plain CSV
     onProgress: (event) =>

@@ -117,7 +117,7 @@ export type Progress =
 export interface Options {
   /** this execution's update method; the stream's own when absent */
   readonly updateMethod?: StreamModels.UpdateMethod | undefined
-  /** bytes of CSV per part, before gzip; Domo advises 10–100 MB [32 MiB] */
+  /** bytes of CSV per part, before gzip; Domo advises 10–100 MB [10 MiB] */
   readonly partSize?: number | undefined
   /** parts uploading at once [4] */
   readonly concurrency?: number | undefined
@@ -132,12 +132,16 @@ export interface Options {
 }
 
 /**
- * The default part size: 32 MiB of CSV (before gzip), inside Domo's advised 10–100 MB.
+ * The default part size: 10 MiB of CSV (before gzip, 10.5 MB), at the low end of Domo's advised
+ * 10–100 MB: more parts in flight for a given upload and a shorter tail after the last row is
+ * encoded (measured with 1,000,000 rows: 1.86 s against 2.41 s with 32 MiB parts to a server that
+ * discards them; 2.7 s against 3.3 s over a 12.5 MB/s, 30 ms link), and less memory
+ * (`concurrency` × part size).
  *
  * @since 0.1.0
  * @category constants
  */
-export const defaultPartSize = 32 * 1024 * 1024
+export const defaultPartSize = 10 * 1024 * 1024
 
 /**
  * The default number of parts uploading at once.
