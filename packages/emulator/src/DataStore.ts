@@ -324,9 +324,9 @@ const invalidCsv = (detail: string) => badRequest(`Invalid CSV provided during u
 
 /**
  * Import CSV bytes (header-less, as Domo's SDKs send) into a DataSet. Every row must have the
- * schema's column count (minus `fixedValues`, appended to every row: the Stream API's batch
- * columns) and values of the column types; the first bad row fails the whole import with
- * Domo's message naming the row and column, and nothing is stored.
+ * schema's column count (minus `fixedValues`, appended to every row) and values of the column
+ * types; the first bad row fails the whole import with Domo's message naming the row and
+ * column, and nothing is stored.
  *
  * @since 0.1.0
  * @category operations
@@ -338,15 +338,37 @@ export const importCsv = <E>(
   options: { readonly fixedValues?: ReadonlyArray<string | number | null> | undefined } = {}
 ): Effect.Effect<{ readonly rows: number }, E | SqlError.SqlError | DomoFailure, SqlClient.SqlClient> =>
   Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
     const staging = yield* newTableName(dataset.id)
-    const fixed = options.fixedValues ?? []
-    const columns = dataset.columns
+    yield* createTable(staging, dataset.columns)
+    const { rows } = yield* Effect.onError(
+      loadCsv(staging, dataset.columns, body, options.fixedValues ?? []),
+      () => Effect.ignore(dropTable(staging))
+    )
+    yield* applyStaging(dataset, staging, rows, method)
+    return { rows }
+  })
+
+/**
+ * Loads header-less CSV bytes into `table`, created with `columns`, whose last
+ * `fixed.length` columns get `fixed` on every row. Rows are checked as they are read (Domo's
+ * messages, the row and column named); the first bad row fails the load, after the rest of the
+ * body has been read. The caller drops the table on failure.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const loadCsv = <E>(
+  table: string,
+  columns: ReadonlyArray<DataSetModels.Column>,
+  body: Stream.Stream<Uint8Array, E>,
+  fixed: ReadonlyArray<string | number | null>
+): Effect.Effect<{ readonly rows: number }, E | SqlError.SqlError | DomoFailure, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
     const expected = columns.length - fixed.length
-    yield* createTable(staging, columns)
     const width = Math.max(columns.length, 1)
     const batchRows = Math.max(1, Math.min(4000, Math.floor(32_000 / width)))
-    const insertPrefix = `INSERT INTO ${quoteId(staging)} VALUES `
+    const insertPrefix = `INSERT INTO ${quoteId(table)} VALUES `
     const placeholder = `(${Array.from({ length: width }, () => "?").join(",")})`
     let count = 0
     let batch: Array<unknown> = []
@@ -431,7 +453,50 @@ export const importCsv = <E>(
       if (failure !== undefined) return yield* failure
       yield* flush
     })
-    yield* Effect.onError(load, () => Effect.ignore(dropTable(staging)))
+    yield* load
+    return { rows: count }
+  })
+
+/**
+ * Imports the rows of `sources` (tables holding some of the DataSet's columns, read in order)
+ * into the DataSet; the DataSet's other columns get the values of `fixed` (by column name).
+ * Copies stay inside SQLite: no row goes through JavaScript.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const importTables = (
+  dataset: StoredDataSet,
+  sources: ReadonlyArray<{ readonly table: string; readonly rows: number }>,
+  method: ImportMethod,
+  fixed: ReadonlyMap<string, string | number | null>
+): Effect.Effect<{ readonly rows: number }, SqlError.SqlError | DomoFailure, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const staging = yield* newTableName(dataset.id)
+    yield* createTable(staging, dataset.columns)
+    const params = dataset.columns.flatMap((c) => fixed.has(c.name) ? [fixed.get(c.name) ?? null] : [])
+    const select = dataset.columns.length === 0
+      ? "NULL"
+      : dataset.columns.map((c) => fixed.has(c.name) ? "?" : quoteId(c.name)).join(", ")
+    let rows = 0
+    const copy = Effect.forEach(sources, (source) =>
+      Effect.sync(() => {
+        rows += source.rows
+      }).pipe(
+        Effect.zipRight(
+          sql.unsafe(`INSERT INTO ${quoteId(staging)} SELECT ${select} FROM ${quoteId(source.table)}`, params)
+        )
+      ), { discard: true })
+    yield* Effect.onError(copy, () => Effect.ignore(dropTable(staging)))
+    yield* applyStaging(dataset, staging, rows, method)
+    return { rows }
+  })
+
+/** The loaded `staging` table (of `count` rows) becomes the DataSet's data, or joins it. */
+const applyStaging = (dataset: StoredDataSet, staging: string, count: number, method: ImportMethod) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
     const now = yield* nowIso
     yield* sql.withTransaction(Effect.gen(function*() {
       const current = yield* require(dataset.id)
@@ -454,7 +519,6 @@ export const importCsv = <E>(
       yield* sql`UPDATE datasets SET row_count = ${total[0]?.n ?? 0}, updated_at = ${now},
         data_current_at = ${now} WHERE id = ${dataset.id}`
     })).pipe(Effect.onError(() => Effect.ignore(dropTable(staging))))
-    return { rows: count }
   })
 
 /**

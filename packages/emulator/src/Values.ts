@@ -152,14 +152,37 @@ const plainDate = (text: string): boolean => {
   return day <= 28 || validDate(Number(text.slice(0, 4)), month, day)
 }
 
-// `YYYY-MM-DDTHH:MM:SS` exactly (the form Domo answers with): no regex, no Date
+// `YYYY-MM-DDTHH:MM:SS` (the form Domo answers with) or with a space (the form CSV uploads
+// use), exactly: no regex, no Date
 const plainDateTime = (text: string): boolean => {
-  if (text.length !== 19 || text.charCodeAt(10) !== 84 || !plainDate(text)) return false
+  const sep = text.charCodeAt(10)
+  if (text.length !== 19 || (sep !== 84 && sep !== 32) || !plainDate(text)) return false
   if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return false
   for (const i of [11, 12, 14, 15, 17, 18]) if (!isDigit(text.charCodeAt(i))) return false
   return text.charCodeAt(11) < 50 || (text.charCodeAt(11) === 50 && text.charCodeAt(12) < 52)
     ? text.charCodeAt(14) < 54 && text.charCodeAt(17) < 54
     : false
+}
+
+// `-?\d{1,15}`: a safe integer whatever its digits, as `fromField` would store it
+const plainInteger = (text: string): boolean => {
+  const start = text.charCodeAt(0) === 45 ? 1 : 0
+  if (text.length <= start || text.length - start > 15) return false
+  for (let i = start; i < text.length; i++) if (!isDigit(text.charCodeAt(i))) return false
+  return true
+}
+
+// `-?\d+(\.\d*)?` of at most 24 characters: what `NUMBER` accepts, with no spaces to trim
+const plainDecimal = (text: string): boolean => {
+  const start = text.charCodeAt(0) === 45 ? 1 : 0
+  if (text.length <= start || text.length > 24 || !isDigit(text.charCodeAt(start))) return false
+  let dot = false
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 46 && !dot) dot = true
+    else if (!isDigit(c)) return false
+  }
+  return true
 }
 
 /**
@@ -178,7 +201,14 @@ export const converter = (
     case "DATE":
       return (field) => field !== null && field.length === 10 && plainDate(field) ? field : fromField(type, field)
     case "DATETIME":
-      return (field) => field !== null && plainDateTime(field) ? field : fromField(type, field)
+      return (field) =>
+        field !== null && plainDateTime(field)
+          ? field.charCodeAt(10) === 84 ? field : field.slice(0, 10) + "T" + field.slice(11)
+          : fromField(type, field)
+    case "LONG":
+      return (field) => field !== null && plainInteger(field) ? Number(field) : fromField(type, field)
+    case "DOUBLE":
+      return (field) => field !== null && plainDecimal(field) ? Number(field) : fromField(type, field)
     default:
       return (field) => fromField(type, field)
   }

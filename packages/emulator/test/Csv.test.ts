@@ -66,7 +66,13 @@ describe("Values", () => {
   it("the bulk converters agree with fromField", () =>
     FastCheck.assert(
       FastCheck.property(
-        FastCheck.constantFrom("DATE" as const, "DATETIME" as const, "LONG" as const, "STRING" as const),
+        FastCheck.constantFrom(
+          "DATE" as const,
+          "DATETIME" as const,
+          "LONG" as const,
+          "DOUBLE" as const,
+          "STRING" as const
+        ),
         FastCheck.oneof(
           FastCheck.date({ min: new Date("1900-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) =>
             d.toISOString().slice(0, 19)
@@ -74,12 +80,27 @@ describe("Values", () => {
           FastCheck.date({ noInvalidDate: true, min: new Date("1900-01-01"), max: new Date("2100-01-01") }).map((d) =>
             d.toISOString().slice(0, 10)
           ),
+          // the form CSV uploads use (a space between date and time)
+          FastCheck.date({ noInvalidDate: true, min: new Date("1900-01-01"), max: new Date("2100-01-01") }).map((d) =>
+            d.toISOString().slice(0, 19).replace("T", " ")
+          ),
+          FastCheck.double({ noNaN: true }).map(String),
+          FastCheck.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }).map(String),
+          FastCheck.string({ unit: FastCheck.constantFrom("0", "1", "9", "-", "+", ".", "e", " "), maxLength: 24 }),
           FastCheck.constantFrom(
             "2023-02-29",
             "2024-02-29",
             "2024-13-01",
             "2024-01-01T24:00:00",
-            "2024-01-01T23:60:00"
+            "2024-01-01T23:60:00",
+            "2024-01-01 24:00:00",
+            "-0",
+            "-0.0",
+            "1.",
+            "-.5",
+            "007",
+            "999999999999999",
+            "9999999999999999"
           ),
           FastCheck.string()
         ),
@@ -87,6 +108,6 @@ describe("Values", () => {
           expect(Values.converter(type)(field)).toEqual(Values.fromField(type, field))
         }
       ),
-      { numRuns: 500 }
+      { numRuns: 2000 }
     ))
 })

@@ -249,6 +249,33 @@ layer(testLayer())("Streams", (it) => {
       expect(rows.rows).toEqual([["a", 1], ["b", 2], ["c", 3]])
     }))
 
+  it.effect("parts checked against an older schema are refused at commit; nothing is committed", () =>
+    Effect.gen(function*() {
+      const bearer = yield* token()
+      const stream = yield* createStream("Schema drift")
+      const e = yield* createExecution(stream.id)
+      yield* upload(stream.id, e.id, 1, "a,1\n", bearer)
+      const changed = yield* callJson("PUT", `/v1/datasets/${stream.dataSet.id}`, {
+        json: {
+          schema: {
+            columns: [{ type: "STRING", name: "Friend" }, { type: "LONG", name: "Age" }, {
+              type: "DOUBLE",
+              name: "Score"
+            }]
+          }
+        }
+      })
+      expect(changed.status).toBe(200)
+      const res = yield* commit(stream.id, e.id)
+      expect(res.status).toBe(400)
+      expect(res.body).toMatchObject({ status: 400, message: expect.stringContaining("schema changed") })
+      const count = yield* query(stream.dataSet.id, "SELECT count(*) FROM table")
+      expect(count.rows).toEqual([[0]])
+      // uploaded again against the new schema, the part commits
+      yield* upload(stream.id, e.id, 1, "a,1,2.5\n", bearer)
+      expect(decodeExecution((yield* commit(stream.id, e.id)).body)).toMatchObject({ currentState: "SUCCESS", rows: 1 })
+    }))
+
   it.effect("part ids: some gaps are tolerated, too many fail with Domo's message and commit nothing", () =>
     Effect.gen(function*() {
       const bearer = yield* token()
