@@ -19,6 +19,7 @@ import * as Stream from "effect/Stream"
 import * as Zlib from "node:zlib"
 import * as DataStore from "../DataStore.js"
 import { badRequest, DomoFailure } from "../DomoError.js"
+import * as CsvLoad from "./csvLoad.js"
 import type { StoredExecution, StoredStream } from "./streamsStore.js"
 import { BATCH_ID, BATCH_LAST_RUN, nowIso, setExecutionState } from "./streamsStore.js"
 import * as Tables from "./tables.js"
@@ -150,7 +151,7 @@ export const uploadPart = (
     const table = yield* Tables.newTableName(`part_${stream.id}_${execution.id}_${partId}`)
     yield* Tables.createTable(table, columns)
     const dropPart = Effect.ignore(Tables.dropTable(table))
-    const { rows } = yield* Effect.onError(DataStore.loadCsv(table, columns, plain, []), () => dropPart)
+    const { rows } = yield* Effect.onError(CsvLoad.loadCsv(table, columns, plain, []), () => dropPart)
     yield* sql.withTransaction(Effect.gen(function*() {
       yield* dropParts("stream_id = ? AND execution_id = ? AND part_id = ?", [stream.id, execution.id, partId])
       yield* sql`INSERT INTO stream_part_tables (stream_id, execution_id, part_id, part_table, columns_json,
