@@ -75,6 +75,11 @@ export type FaultScript = typeof FaultScript.Type
  * - `random`: each call matching `path` (default every `/v1/**` call) gets `fault` with
  *   `probability` (0..1).
  * - `tokenLifetimeSeconds`: lifetime of tokens issued from now on.
+ * - `commitDelayMs`: Stream commits become asynchronous, as Domo's are (its docs show the commit
+ *   answering `ACTIVE`): a commit answers the execution still `ACTIVE`, without `endedAt`, and
+ *   applies the parts this many milliseconds later (`SUCCESS`, or `ERROR` if they cannot be
+ *   applied). Clients poll `GET …/executions/{id}` until `endedAt` is set. 0 (default): commits
+ *   apply the parts before answering.
  * - `scripts`: appended to the pending scripts.
  *
  * @since 0.1.0
@@ -89,6 +94,7 @@ export const FaultSettings = Schema.Struct({
     path: Schema.optional(Schema.String)
   })),
   tokenLifetimeSeconds: Schema.optional(Schema.Int),
+  commitDelayMs: Schema.optional(Schema.NonNegative),
   scripts: Schema.optional(Schema.Array(FaultScript))
 })
 
@@ -111,6 +117,8 @@ export interface FaultState {
     | { readonly probability: number; readonly fault: Fault; readonly path?: string | undefined }
     | undefined
   readonly scripts: ReadonlyArray<FaultScript>
+  /** see `FaultSettings.commitDelayMs` (0: synchronous commits) */
+  readonly commitDelayMs: number
 }
 
 /**
@@ -159,7 +167,7 @@ export const matches = (glob: string, path: string): boolean => {
   return re.test(path)
 }
 
-const initial: FaultState = { latencyMs: 0, latencyJitterMs: 0, scripts: [] }
+const initial: FaultState = { latencyMs: 0, latencyJitterMs: 0, scripts: [], commitDelayMs: 0 }
 
 /**
  * A fresh fault state. `onTokenLifetime` receives `tokenLifetimeSeconds` settings.
@@ -175,7 +183,8 @@ export const make = (onTokenLifetime: (seconds: number) => Effect.Effect<void>):
           latencyMs: settings.latencyMs ?? s.latencyMs,
           latencyJitterMs: settings.latencyJitterMs ?? s.latencyJitterMs,
           random: settings.random ?? s.random,
-          scripts: settings.scripts === undefined ? s.scripts : [...s.scripts, ...settings.scripts]
+          scripts: settings.scripts === undefined ? s.scripts : [...s.scripts, ...settings.scripts],
+          commitDelayMs: settings.commitDelayMs ?? s.commitDelayMs
         })),
         settings.tokenLifetimeSeconds === undefined ? Effect.void : onTokenLifetime(settings.tokenLifetimeSeconds)
       )

@@ -22,6 +22,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { Tokens } from "./Auth.js"
 import { badRequest, DomoFailure } from "./DomoError.js"
+import type { Faults } from "./Faults.js"
 
 /**
  * What a route handler may fail with. Anything else is a defect (rendered as a 500).
@@ -43,7 +44,7 @@ export type RouteError =
  * @since 0.1.0
  * @category models
  */
-export type RouteServices = SqlClient.SqlClient | Tokens
+export type RouteServices = SqlClient.SqlClient | Tokens | Faults
 
 /**
  * One API family.

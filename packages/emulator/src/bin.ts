@@ -30,6 +30,8 @@ const usage = `Usage: domo-emulator [options]
   --tls                 serve https with a self-signed certificate
   --ca-file FILE        where --tls writes its CA certificate
   --latency MS          latency added to every Domo call
+  --commit-delay MS     asynchronous Stream commits, as Domo's: the commit answers ACTIVE and
+                        the parts are applied MS later (clients poll the execution)
   --faults JSON         fault settings (as PUT /__emulator/faults takes)
   --help                this text
 `
@@ -64,6 +66,7 @@ const { values } = (() => {
         tls: { type: "boolean" },
         "ca-file": { type: "string" },
         latency: { type: "string" },
+        "commit-delay": { type: "string" },
         faults: { type: "string" },
         help: { type: "boolean" }
       },
@@ -101,6 +104,8 @@ if (values.clients !== undefined) {
 }
 const latency = integer("latency", values.latency)
 if (latency !== undefined) faults = { ...faults, latencyMs: latency }
+const commitDelay = integer("commit-delay", values["commit-delay"])
+if (commitDelay !== undefined) faults = { ...faults, commitDelayMs: commitDelay }
 
 const options: Emulator.EmulatorOptions = {
   port: integer("port", values.port) ?? 0,

@@ -1,6 +1,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
 import * as Zlib from "node:zlib"
 import { Emulator } from "../src/Emulator.js"
 import * as EmulatorModule from "../src/Emulator.js"
@@ -23,6 +24,20 @@ const upload = (s: number, e: number, p: number, csv: string, bearer: string) =>
   putBytes(partPath(s, e, p), encoder.encode(csv), { "content-type": "text/csv" }, bearer)
 
 const commit = (s: number, e: number) => callJson("PUT", `/v1/streams/${s}/executions/${e}/commit`)
+
+// 10 ms of real time: the emulator's background work is real I/O, whatever the TestClock says
+const realPause = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 10)))
+
+/** `self` again (10 ms of real time apart) until `done` holds. */
+const eventually = <A, E, R>(self: Effect.Effect<A, E, R>, done: (a: A) => boolean) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 500; i++) {
+      const a = yield* self
+      if (done(a)) return a
+      yield* realPause
+    }
+    return yield* Effect.dieMessage("never done")
+  })
 
 layer(testLayer())("Streams", (it) => {
   it.effect("create makes the DataSet (with the batch columns); get honours fields", () =>
@@ -275,6 +290,47 @@ layer(testLayer())("Streams", (it) => {
       yield* upload(stream.id, e.id, 1, "a,1,2.5\n", bearer)
       expect(decodeExecution((yield* commit(stream.id, e.id)).body)).toMatchObject({ currentState: "SUCCESS", rows: 1 })
     }))
+
+  it.effect("commitDelayMs: commits answer ACTIVE and apply later (SUCCESS or ERROR); an abort meanwhile wins", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator
+      yield* emulator.faults.set({ commitDelayMs: 5000 })
+      const bearer = yield* token()
+      const getExecution = (s: number, e: number) =>
+        Effect.map(callJson("GET", `/v1/streams/${s}/executions/${e}`), (res) => decodeExecution(res.body))
+      const stream = yield* createStream("Async commit")
+      // 1. applied after the delay
+      const e = yield* createExecution(stream.id)
+      yield* upload(stream.id, e.id, 1, "a,1\nb,2\n", bearer)
+      const answered = decodeExecution((yield* commit(stream.id, e.id)).body)
+      expect(answered.currentState).toBe("ACTIVE")
+      expect(answered.endedAt ?? undefined).toBeUndefined()
+      // a repeated commit while pending answers the same, and schedules nothing more
+      expect(decodeExecution((yield* commit(stream.id, e.id)).body).currentState).toBe("ACTIVE")
+      expect((yield* query(stream.dataSet.id, "SELECT count(*) FROM table")).rows).toEqual([[0]])
+      yield* TestClock.adjust("5 seconds")
+      const done = yield* eventually(getExecution(stream.id, e.id), (x) => x.currentState !== "ACTIVE")
+      expect(done).toMatchObject({ currentState: "SUCCESS", rows: 2 })
+      expect(done.endedAt).toBeTruthy()
+      expect((yield* query(stream.dataSet.id, "SELECT count(*) FROM table")).rows).toEqual([[2]])
+      // 2. parts that cannot be applied: ERROR, nothing committed
+      const bad = yield* createExecution(stream.id)
+      for (let i = 0; i < 12; i++) yield* upload(stream.id, bad.id, i * 1000, `r${i},${i}\n`, bearer)
+      expect(decodeExecution((yield* commit(stream.id, bad.id)).body).currentState).toBe("ACTIVE")
+      yield* TestClock.adjust("5 seconds")
+      const failed = yield* eventually(getExecution(stream.id, bad.id), (x) => x.currentState !== "ACTIVE")
+      expect(failed.currentState).toBe("ERROR")
+      expect(failed.endedAt).toBeTruthy()
+      // 3. aborted before the delay is over: nothing applied
+      const aborted = yield* createExecution(stream.id)
+      yield* upload(stream.id, aborted.id, 1, "z,9\n", bearer)
+      yield* commit(stream.id, aborted.id)
+      expect((yield* callJson("PUT", `/v1/streams/${stream.id}/executions/${aborted.id}/abort`)).status).toBe(200)
+      yield* TestClock.adjust("5 seconds")
+      yield* realPause
+      expect((yield* getExecution(stream.id, aborted.id)).currentState).toBe("ABORTED")
+      expect((yield* query(stream.dataSet.id, "SELECT count(*) FROM table")).rows).toEqual([[2]])
+    }).pipe(Effect.ensuring(Effect.flatMap(Emulator, (emulator) => emulator.faults.clear))))
 
   it.effect("part ids: some gaps are tolerated, too many fail with Domo's message and commit nothing", () =>
     Effect.gen(function*() {

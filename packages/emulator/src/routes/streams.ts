@@ -17,9 +17,10 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Activity from "../Activity.js"
-import { requireScope } from "../Auth.js"
+import { type Principal, requireScope } from "../Auth.js"
 import * as DataStore from "../DataStore.js"
 import { badRequest } from "../DomoError.js"
+import { Faults } from "../Faults.js"
 import * as Parts from "../internal/streamsParts.js"
 import * as Store from "../internal/streamsStore.js"
 import * as Policies from "../Policies.js"
@@ -313,6 +314,44 @@ const uploadPart = Effect.gen(function*() {
   return json(Store.executionJson(updated))
 })
 
+// Commits applying in the background (Faults `commitDelayMs`), per emulator database: a commit
+// repeated meanwhile answers the execution as it is instead of scheduling a second one.
+const pendingCommits = new WeakMap<object, Set<string>>()
+
+/** Apply the parts of an execution that is still ACTIVE, and record it. */
+const applyCommit = (principal: Principal, stream: Store.StoredStream, execution: Store.StoredExecution) =>
+  Effect.gen(function*() {
+    const dataset = yield* DataStore.require(stream.datasetId)
+    const committed = yield* Parts.commit(stream, execution, dataset)
+    yield* Activity.record(principal, {
+      actionType: "IMPORTED",
+      objectType: "DATA_SOURCE",
+      objectId: dataset.id,
+      objectName: dataset.name,
+      additionalComment: `stream ${stream.id} execution ${execution.id}: ${committed.updateMethod} ${committed.rows} rows`
+    })
+    return committed
+  })
+
+/**
+ * The asynchronous commit: after `delayMs`, the parts are applied if the execution is still
+ * ACTIVE (an abort meanwhile wins); parts that cannot be applied end the execution in ERROR
+ * (its parts dropped), where a synchronous commit answers a 400.
+ */
+const commitLater = (principal: Principal, stream: Store.StoredStream, execution: Store.StoredExecution, delayMs: number) =>
+  Effect.gen(function*() {
+    yield* Effect.sleep(delayMs)
+    const current = yield* Store.requireExecution(stream.id, execution.id)
+    if (current.state !== "ACTIVE") return
+    yield* applyCommit(principal, stream, current).pipe(
+      Effect.catchTag("DomoFailure", () =>
+        Effect.zipRight(
+          Parts.dropExecutionParts(stream.id, execution.id),
+          Store.setExecutionState(current, "ERROR")
+        ))
+    )
+  })
+
 const commit = Effect.gen(function*() {
   const principal = yield* requireScope("data")
   const stream = yield* theStream
@@ -320,15 +359,25 @@ const commit = Effect.gen(function*() {
   // A repeated commit (a client retrying after a lost answer) answers the committed execution.
   if (execution.state === "SUCCESS") return json(Store.executionJson(execution))
   yield* requireActive(execution)
-  const dataset = yield* DataStore.require(stream.datasetId)
-  const committed = yield* Parts.commit(stream, execution, dataset)
-  yield* Activity.record(principal, {
-    actionType: "IMPORTED",
-    objectType: "DATA_SOURCE",
-    objectId: dataset.id,
-    objectName: dataset.name,
-    additionalComment: `stream ${stream.id} execution ${execution.id}: ${committed.updateMethod} ${committed.rows} rows`
-  })
+  const { commitDelayMs } = yield* (yield* Faults).state
+  if (commitDelayMs > 0) {
+    const sql = yield* RouteFamily.Sql
+    const pending = pendingCommits.get(sql) ?? new Set<string>()
+    pendingCommits.set(sql, pending)
+    const key = `${stream.id}/${execution.id}`
+    if (!pending.has(key)) {
+      pending.add(key)
+      yield* Effect.forkDaemon(
+        commitLater(principal, stream, execution, commitDelayMs).pipe(
+          Effect.ensuring(Effect.sync(() => pending.delete(key))),
+          Effect.catchAllCause((cause) => Effect.logError("emulator: asynchronous commit failed", cause))
+        )
+      )
+    }
+    // as Domo's docs show it: still ACTIVE, no endedAt; the client polls the execution
+    return json(Store.executionJson(execution))
+  }
+  const committed = yield* applyCommit(principal, stream, execution)
   return json(Store.executionJson(committed))
 })
 
