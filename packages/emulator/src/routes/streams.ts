@@ -328,7 +328,8 @@ const applyCommit = (principal: Principal, stream: Store.StoredStream, execution
       objectType: "DATA_SOURCE",
       objectId: dataset.id,
       objectName: dataset.name,
-      additionalComment: `stream ${stream.id} execution ${execution.id}: ${committed.updateMethod} ${committed.rows} rows`
+      additionalComment:
+        `stream ${stream.id} execution ${execution.id}: ${committed.updateMethod} ${committed.rows} rows`
     })
     return committed
   })
@@ -338,7 +339,12 @@ const applyCommit = (principal: Principal, stream: Store.StoredStream, execution
  * ACTIVE (an abort meanwhile wins); parts that cannot be applied end the execution in ERROR
  * (its parts dropped), where a synchronous commit answers a 400.
  */
-const commitLater = (principal: Principal, stream: Store.StoredStream, execution: Store.StoredExecution, delayMs: number) =>
+const commitLater = (
+  principal: Principal,
+  stream: Store.StoredStream,
+  execution: Store.StoredExecution,
+  delayMs: number
+) =>
   Effect.gen(function*() {
     yield* Effect.sleep(delayMs)
     const current = yield* Store.requireExecution(stream.id, execution.id)
