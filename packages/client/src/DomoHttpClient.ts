@@ -280,12 +280,7 @@ export const make = (options: {
       }
     })
 
-  /**
-   * Most calls are a first attempt to apiHost answered 2xx. That case is written without the
-   * generator, `Effect.either` and the loop's state (profiled: the fiber steps and garbage of
-   * the general loop cost more per call than the transport itself); any other answer or a
-   * failure is handed to `loop` as its first attempt, so the behaviour is the loop's.
-   */
+  /** One call: the fast path below for apiHost, the general loop for anything else. */
   const execute = (
     request: HttpClientRequest.HttpClientRequest,
     url: URL,
@@ -307,6 +302,12 @@ export const make = (options: {
     return fastPath(request, url, slow)
   }
 
+  /**
+   * Most calls are a first attempt to apiHost answered 2xx. That case is written without the
+   * generator, `Effect.either` and the loop's state (profiled: the fiber steps and garbage of
+   * the general loop cost more per call than the transport itself); any other answer or a
+   * failure is handed to `slow` (the loop) as its first attempt, so the behaviour is the loop's.
+   */
   const fastPath = (
     request: HttpClientRequest.HttpClientRequest,
     url: URL,
