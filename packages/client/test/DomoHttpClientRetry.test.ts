@@ -7,6 +7,7 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
+import * as Tracer from "effect/Tracer"
 import type { DomoAuth } from "../src/DomoAuth.js"
 import * as DomoHttpClient from "../src/DomoHttpClient.js"
 import { driveUntilDone, liveSleep, nextSleepWithin, pendingSleeps, until } from "./utils/helpers.js"
@@ -276,6 +277,37 @@ describe("DomoHttpClient secrets (D1, D2)", () => {
       for (const s of LeakScanner.spans) {
         for (const [key] of s.attributes) expect(key.toLowerCase()).not.toContain("authorization")
       }
+    }))
+
+  it.scoped("D2: the call span is a child of the caller's span, carries annotations and links, and always ends", () =>
+    Effect.gen(function*() {
+      const { client, server } = yield* setup()
+      const link = { span: Tracer.externalSpan({ spanId: "feed", traceId: "beef" }), attributes: {} }
+      yield* client.get("/v1/datasets").pipe(
+        Effect.annotateSpans("tenant", "acme"),
+        Effect.linkSpans(link.span),
+        Effect.withSpan("caller")
+      )
+      const caller = [...LeakScanner.spans].reverse().find((s) => s.name === "caller")!
+      const call = [...LeakScanner.spans].reverse().find((s) => s.name === "DomoHttpClient GET")!
+      expect(Option.map(call.parent, (p) => p.spanId)).toEqual(Option.some(caller.spanId))
+      expect(call.kind).toBe("client")
+      expect(call.attributes.get("tenant")).toBe("acme")
+      expect(call.links.map((l) => l.span.spanId)).toContain("feed")
+      expect(call.status._tag).toBe("Ended")
+      // interrupted mid-call (the server never answers in time): the span still ends
+      server.script("/v1/slow", { status: 200, body: { ok: true, path: "/v1/slow" }, delayMs: 2_000 })
+      const fiber = yield* Effect.fork(client.get("/v1/slow"))
+      yield* liveSleep(50)
+      yield* Fiber.interrupt(fiber)
+      const slow = [...LeakScanner.spans].reverse().find((s) =>
+        s.name === "DomoHttpClient GET" && s.attributes.get("url.path") === "/v1/slow"
+      )!
+      expect(slow.status._tag).toBe("Ended")
+      // with the tracer off for the caller, calls work and make no span
+      const before = LeakScanner.spans.length
+      expect((yield* client.get("/v1/datasets").pipe(Effect.withTracerEnabled(false))).status).toBe(200)
+      expect(LeakScanner.spans.slice(before).some((s) => s.name === "DomoHttpClient GET")).toBe(false)
     }))
 
   it.scoped("the underlying HttpClient stays swappable: DomoHttpClient is an HttpClient", () =>
