@@ -123,7 +123,7 @@ const upload = Command.make(
       Options.optional
     ),
     partSize: Options.integer("part-size-mb").pipe(
-      Options.withDescription("MB of CSV per part (default 32)"),
+      Options.withDescription("MiB of CSV per part, before gzip (default 10; Domo advises 10–100 MB)"),
       Options.optional
     ),
     concurrency: Options.integer("concurrency").pipe(
