@@ -21,7 +21,7 @@ import * as DataStore from "../DataStore.js"
 import { badRequest, DomoFailure } from "../DomoError.js"
 import * as CsvLoad from "./csvLoad.js"
 import type { StoredExecution, StoredStream } from "./streamsStore.js"
-import { BATCH_ID, BATCH_LAST_RUN, nowIso, setExecutionState } from "./streamsStore.js"
+import { BATCH_ID, BATCH_LAST_RUN, nowIso, requireExecution, setExecutionState } from "./streamsStore.js"
 import * as Tables from "./tables.js"
 
 /**
@@ -195,32 +195,39 @@ export const commit = (
 ): Effect.Effect<StoredExecution, SqlError.SqlError | DomoFailure, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const parts = yield* sql<PartRow>`SELECT part_id, part_table, columns_json, row_count, byte_count
-      FROM stream_part_tables WHERE stream_id = ${stream.id} AND execution_id = ${execution.id} ORDER BY part_id`
-    if (partIdGaps(parts.map((p) => p.part_id)) > MAX_PART_ID_GAPS) return yield* badRequest(NON_CONSECUTIVE)
-    // parts were checked against the schema of their upload: a schema changed since cannot take them
-    const columns = JSON.stringify(partColumns(dataset))
-    if (parts.some((p) => p.columns_json !== columns)) {
-      return yield* badRequest(
-        "The DataSet schema changed after parts of this execution were uploaded. Upload the parts again."
-      )
-    }
-    const now = yield* nowIso
-    // Domo's docs spell upsert as APPEND plus keyColumnNames, pydomo as UPSERT: both upsert.
-    const method: DataStore.ImportMethod = execution.updateMethod === "REPLACE"
-      ? { _tag: "REPLACE" }
-      : stream.keyColumnNames.length > 0
-      ? { _tag: "UPSERT", keyColumns: stream.keyColumnNames }
-      : { _tag: "APPEND" }
-    const bytes = parts.reduce((n, p) => n + p.byte_count, 0)
+    // One transaction from the state check to the new state: nothing (an abort, a part upload,
+    // a schema change) can come between them.
     return yield* sql.withTransaction(Effect.gen(function*() {
+      const current = yield* requireExecution(stream.id, execution.id)
+      if (current.state !== "ACTIVE") {
+        return yield* badRequest(`Stream execution ${current.id} is not active (currentState ${current.state})`)
+      }
+      const target = yield* DataStore.require(dataset.id)
+      const parts = yield* sql<PartRow>`SELECT part_id, part_table, columns_json, row_count, byte_count
+        FROM stream_part_tables WHERE stream_id = ${stream.id} AND execution_id = ${execution.id} ORDER BY part_id`
+      if (partIdGaps(parts.map((p) => p.part_id)) > MAX_PART_ID_GAPS) return yield* badRequest(NON_CONSECUTIVE)
+      // parts were checked against the schema of their upload: a schema changed since cannot take them
+      const columns = JSON.stringify(partColumns(target))
+      if (parts.some((p) => p.columns_json !== columns)) {
+        return yield* badRequest(
+          "The DataSet schema changed after parts of this execution were uploaded. Upload the parts again."
+        )
+      }
+      const now = yield* nowIso
+      // Domo's docs spell upsert as APPEND plus keyColumnNames, pydomo as UPSERT: both upsert.
+      const method: DataStore.ImportMethod = current.updateMethod === "REPLACE"
+        ? { _tag: "REPLACE" }
+        : stream.keyColumnNames.length > 0
+        ? { _tag: "UPSERT", keyColumns: stream.keyColumnNames }
+        : { _tag: "APPEND" }
+      const bytes = parts.reduce((n, p) => n + p.byte_count, 0)
       const result = yield* DataStore.importTables(
-        dataset,
+        target,
         parts.map((p) => ({ table: p.part_table, rows: p.row_count })),
         method,
-        new Map<string, string | number>([[BATCH_ID, execution.id], [BATCH_LAST_RUN, now.replace(/Z$/, "")]])
+        new Map<string, string | number>([[BATCH_ID, current.id], [BATCH_LAST_RUN, now.replace(/Z$/, "")]])
       )
       yield* dropExecutionParts(stream.id, execution.id)
-      return yield* setExecutionState(execution, "SUCCESS", { rows: result.rows, bytes })
+      return yield* setExecutionState(current, "SUCCESS", { rows: result.rows, bytes })
     }))
   })

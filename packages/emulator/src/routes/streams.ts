@@ -351,10 +351,14 @@ const commitLater = (
     if (current.state !== "ACTIVE") return
     yield* applyCommit(principal, stream, current).pipe(
       Effect.catchTag("DomoFailure", () =>
-        Effect.zipRight(
-          Parts.dropExecutionParts(stream.id, execution.id),
-          Store.setExecutionState(current, "ERROR")
-        ))
+        // (in one transaction with the state check: an abort meanwhile stays an abort)
+        Effect.flatMap(RouteFamily.Sql, (sql) =>
+          sql.withTransaction(Effect.gen(function*() {
+            const now = yield* Store.requireExecution(stream.id, execution.id)
+            if (now.state !== "ACTIVE") return
+            yield* Parts.dropExecutionParts(stream.id, execution.id)
+            yield* Store.setExecutionState(now, "ERROR")
+          }))))
     )
   })
 
