@@ -15,6 +15,7 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
@@ -28,6 +29,7 @@ import * as Path from "node:path"
 import * as Auth from "./Auth.js"
 import * as Faults from "./Faults.js"
 import * as RequestLog from "./RequestLog.js"
+import * as RouteFamily from "./RouteFamily.js"
 import * as Server from "./Server.js"
 import * as Tls from "./Tls.js"
 
@@ -219,10 +221,13 @@ const start = (options: EmulatorOptions) =>
     // runs before the server's own close: open keep-alive connections must not hold the stop
     yield* Effect.addFinalizer(() => Effect.sync(() => nodeServer.closeAllConnections()))
     const clock = options.clock === "inherit" ? yield* Effect.clock : Clock.make()
+    // work that outlives a request (asynchronous commits) stops with the emulator
+    const background = yield* FiberSet.make()
     const app = Server.makeApp({ maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024 * 1024 }).pipe(
       Effect.provide(sqlContext),
       Effect.provideService(Auth.Tokens, tokens),
       Effect.provideService(Faults.Faults, faults),
+      Effect.provideService(RouteFamily.Background, background),
       Effect.provideService(RequestLog.RequestLog, requestLog),
       Effect.withRandom(random),
       Effect.withClock(clock)

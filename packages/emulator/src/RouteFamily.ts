@@ -16,7 +16,9 @@ import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type * as SqlError from "@effect/sql/SqlError"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type * as FiberSet from "effect/FiberSet"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -44,7 +46,19 @@ export type RouteError =
  * @since 0.1.0
  * @category models
  */
-export type RouteServices = SqlClient.SqlClient | Tokens | Faults
+export type RouteServices = SqlClient.SqlClient | Tokens | Faults | Background
+
+/**
+ * Where a handler runs work that outlives its request (an asynchronous commit): fibers of the
+ * emulator's lifetime, interrupted when the emulator stops. `FiberSet.run(background, effect)`.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class Background extends Context.Tag("@effect-domo/emulator/RouteFamily/Background")<
+  Background,
+  FiberSet.FiberSet
+>() {}
 
 /**
  * One API family.

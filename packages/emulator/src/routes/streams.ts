@@ -11,7 +11,9 @@ import { StreamModels } from "@effect-domo/client"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as FiberSet from "effect/FiberSet"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -377,10 +379,15 @@ const commit = Effect.gen(function*() {
     const key = `${stream.id}/${execution.id}`
     if (!pending.has(key)) {
       pending.add(key)
-      yield* Effect.forkDaemon(
+      yield* FiberSet.run(
+        yield* RouteFamily.Background,
         commitLater(principal, stream, execution, commitDelayMs).pipe(
           Effect.ensuring(Effect.sync(() => pending.delete(key))),
-          Effect.catchAllCause((cause) => Effect.logError("emulator: asynchronous commit failed", cause))
+          Effect.catchAllCause((cause) =>
+            Cause.isInterruptedOnly(cause)
+              ? Effect.void
+              : Effect.logError("emulator: asynchronous commit failed", cause)
+          )
         )
       )
     }
