@@ -1,6 +1,10 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
 import * as Zlib from "node:zlib"
 import { Emulator } from "../src/Emulator.js"
@@ -332,6 +336,29 @@ layer(testLayer())("Streams", (it) => {
       expect((yield* getExecution(stream.id, aborted.id)).currentState).toBe("ABORTED")
       expect((yield* query(stream.dataSet.id, "SELECT count(*) FROM table")).rows).toEqual([[2]])
     }).pipe(Effect.provide(testLayer({ clock: "inherit" }))))
+
+  it.effect("a pending asynchronous commit stops with the emulator: nothing runs after it", () => {
+    const logs: Array<unknown> = []
+    return Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(
+        testLayer({ clock: "inherit", faults: { commitDelayMs: 60_000 } }),
+        scope
+      )
+      yield* Effect.gen(function*() {
+        const bearer = yield* token()
+        const stream = yield* createStream("Stops")
+        const e = yield* createExecution(stream.id)
+        yield* upload(stream.id, e.id, 1, "a,1\n", bearer)
+        expect(decodeExecution((yield* commit(stream.id, e.id)).body).currentState).toBe("ACTIVE")
+      }).pipe(Effect.provide(context))
+      yield* Scope.close(scope, Exit.void)
+      // a commit still pending now would wake, find the database closed, and log its failure
+      yield* TestClock.adjust("2 minutes")
+      yield* realPause
+      expect(logs).toEqual([])
+    }).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => logs.push(message)))))
+  })
 
   it.effect("part ids: some gaps are tolerated, too many fail with Domo's message and commit nothing", () =>
     Effect.gen(function*() {
