@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import * as Struct from "effect/Struct"
 import { IntId, optional } from "./internal/wireIds.js"
 
 /**
@@ -145,16 +146,7 @@ export type CreatePage = typeof CreatePage.Type
  * @since 0.1.0
  * @category schemas
  */
-export const UpdatePage = Schema.Struct({
-  name: optional(Schema.String),
-  parentId: optional(IntId),
-  ownerId: optional(IntId),
-  owners: optional(Schema.Array(PageOwner)),
-  locked: optional(Schema.Boolean),
-  collectionIds: optional(Schema.Array(IntId)),
-  cardIds: optional(Schema.Array(IntId)),
-  visibility: optional(PageVisibility)
-})
+export const UpdatePage = Schema.Struct(Struct.omit(Page.fields, "id"))
 
 /**
  * @since 0.1.0

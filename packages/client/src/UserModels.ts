@@ -66,13 +66,13 @@ export const UserGroup = Schema.Struct({
 export type UserGroup = typeof UserGroup.Type
 
 /**
- * A user as `GET /v1/users/{id}` returns it (list items carry a subset of these fields).
+ * The JSON body of `PUT /v1/users/{id}`. Domo's docs ask for the full user (`email`, `role`,
+ * `name`, …); the emulator merges whatever is sent into the stored user.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const User = Schema.Struct({
-  id: UserId,
+export const UpdateUser = Schema.Struct({
   name: optional(Schema.String),
   email: optional(Schema.String),
   role: optional(Schema.String),
@@ -83,7 +83,24 @@ export const User = Schema.Struct({
   location: optional(Schema.String),
   timezone: optional(Schema.String),
   locale: optional(Schema.String),
-  employeeNumber: optional(EmployeeNumber),
+  employeeNumber: optional(EmployeeNumber)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type UpdateUser = typeof UpdateUser.Type
+
+/**
+ * A user as `GET /v1/users/{id}` returns it (list items carry a subset of these fields).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const User = Schema.Struct({
+  id: UserId,
+  ...UpdateUser.fields,
   employeeId: optional(Schema.String),
   department: optional(Schema.String),
   createdAt: optional(Schema.String),
@@ -114,17 +131,10 @@ export const UserList = Schema.Array(User)
  * @category schemas
  */
 export const CreateUser = Schema.Struct({
+  ...UpdateUser.fields,
   name: Schema.String,
   email: Schema.String,
-  role: Schema.String,
-  roleId: optional(RoleId),
-  title: optional(Schema.String),
-  alternateEmail: optional(Schema.String),
-  phone: optional(Schema.String),
-  location: optional(Schema.String),
-  timezone: optional(Schema.String),
-  locale: optional(Schema.String),
-  employeeNumber: optional(EmployeeNumber)
+  role: Schema.String
 })
 
 /**
@@ -132,30 +142,3 @@ export const CreateUser = Schema.Struct({
  * @category models
  */
 export type CreateUser = typeof CreateUser.Type
-
-/**
- * The JSON body of `PUT /v1/users/{id}`. Domo's docs ask for the full user (`email`, `role`,
- * `name`, …); the emulator merges whatever is sent into the stored user.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const UpdateUser = Schema.Struct({
-  name: optional(Schema.String),
-  email: optional(Schema.String),
-  role: optional(Schema.String),
-  roleId: optional(RoleId),
-  title: optional(Schema.String),
-  alternateEmail: optional(Schema.String),
-  phone: optional(Schema.String),
-  location: optional(Schema.String),
-  timezone: optional(Schema.String),
-  locale: optional(Schema.String),
-  employeeNumber: optional(EmployeeNumber)
-})
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type UpdateUser = typeof UpdateUser.Type

@@ -85,6 +85,26 @@ const fromRow = (row: Row): StoredDataSet => ({
 })
 
 /**
+ * A DataSet as a list item (no schema, no policies).
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const summaryJson = (dataset: StoredDataSet): Record<string, unknown> => ({
+  id: dataset.id,
+  name: dataset.name,
+  description: dataset.description,
+  rows: dataset.rows,
+  // the columns of the current data version, 0 until data arrives
+  columns: dataset.dataCurrentAt === null ? 0 : dataset.columns.length,
+  owner: { id: dataset.ownerId, name: dataset.ownerName },
+  createdAt: dataset.createdAt,
+  updatedAt: dataset.updatedAt,
+  ...(dataset.dataCurrentAt === null ? {} : { dataCurrentAt: dataset.dataCurrentAt }),
+  pdpEnabled: dataset.pdpEnabled
+})
+
+/**
  * The `datasets` table (idempotent).
  *
  * @since 0.1.0

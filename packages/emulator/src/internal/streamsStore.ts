@@ -333,21 +333,6 @@ export const executionJson = (execution: StoredExecution): Record<string, unknow
   bytes: execution.bytes
 })
 
-/** The DataSet inside a stream (`GET /v1/streams/{id}`). @internal */
-export const datasetJson = (dataset: DataStore.StoredDataSet): Record<string, unknown> => ({
-  id: dataset.id,
-  name: dataset.name,
-  description: dataset.description,
-  rows: dataset.rows,
-  // as the DataSet API: the columns of the current data version, 0 until data arrives
-  columns: dataset.dataCurrentAt === null ? 0 : dataset.columns.length,
-  owner: { id: dataset.ownerId, name: dataset.ownerName },
-  createdAt: dataset.createdAt,
-  updatedAt: dataset.updatedAt,
-  ...(dataset.dataCurrentAt === null ? {} : { dataCurrentAt: dataset.dataCurrentAt }),
-  pdpEnabled: dataset.pdpEnabled
-})
-
 /**
  * A stream as `GET /v1/streams/{id}?fields=all` answers. A stream whose DataSet was deleted
  * answers a subset with `deleted: true`.
@@ -372,7 +357,7 @@ export const streamJson = (
     const { last, lastSuccessful } = yield* lastExecutions(stream.id)
     return {
       id: stream.id,
-      dataSet: datasetJson(dataset.value),
+      dataSet: DataStore.summaryJson(dataset.value),
       updateMethod: stream.updateMethod,
       ...(stream.keyColumnNames.length === 0 ? {} : { keyColumnNames: stream.keyColumnNames }),
       createdAt: stream.createdAt,

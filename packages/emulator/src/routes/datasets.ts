@@ -45,25 +45,6 @@ export const toJson = (
   ...(policies === undefined ? {} : { pdpEnabled: dataset.pdpEnabled, policies })
 })
 
-/**
- * A DataSet as a list item (no schema, no policies).
- *
- * @since 0.1.0
- * @category rendering
- */
-export const toSummaryJson = (dataset: DataStore.StoredDataSet): Record<string, unknown> => ({
-  id: dataset.id,
-  name: dataset.name,
-  description: dataset.description,
-  rows: dataset.rows,
-  columns: dataset.dataCurrentAt === null ? 0 : dataset.columns.length,
-  owner: { id: dataset.ownerId, name: dataset.ownerName },
-  createdAt: dataset.createdAt,
-  updatedAt: dataset.updatedAt,
-  ...(dataset.dataCurrentAt === null ? {} : { dataCurrentAt: dataset.dataCurrentAt }),
-  pdpEnabled: dataset.pdpEnabled
-})
-
 const json = (body: unknown, status = 200) =>
   HttpServerResponse.unsafeJson(body, { status, contentType: "application/json;charset=UTF-8" })
 
@@ -141,7 +122,7 @@ const list = Effect.gen(function*() {
     sort: sort === "" ? undefined : sort as DataSetModels.DataSetSort,
     nameLike: params.get("nameLike") ?? undefined
   })
-  return json(datasets.map(toSummaryJson))
+  return json(datasets.map(DataStore.summaryJson))
 })
 
 const update = Effect.gen(function*() {
