@@ -73,3 +73,26 @@ export const query = (datasetId: string, sql: string) =>
     expect(res.status).toBe(200)
     return res.body as { columns: Array<string>; rows: Array<Array<unknown>> }
   })
+
+const encoder = new TextEncoder()
+export const partPath = (s: number, e: number, p: number) => `/v1/streams/${s}/executions/${e}/part/${p}`
+
+/** PUT a CSV part (plain text). */
+export const upload = (s: number, e: number, p: number, csv: string, bearer: string) =>
+  putBytes(partPath(s, e, p), encoder.encode(csv), { "content-type": "text/csv" }, bearer)
+
+export const commit = (s: number, e: number) => callJson("PUT", `/v1/streams/${s}/executions/${e}/commit`)
+
+// 10 ms of real time: the emulator's background work is real I/O, whatever the TestClock says
+export const realPause = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 10)))
+
+/** `self` again (10 ms of real time apart) until `done` holds. */
+export const eventually = <A, E, R>(self: Effect.Effect<A, E, R>, done: (a: A) => boolean) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 500; i++) {
+      const a = yield* self
+      if (done(a)) return a
+      yield* realPause
+    }
+    return yield* Effect.dieMessage("never done")
+  })
