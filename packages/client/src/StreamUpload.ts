@@ -16,8 +16,7 @@
  * @since 0.1.0
  */
 import * as Cause from "effect/Cause"
-import * as Data from "effect/Data"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -27,11 +26,12 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as DomoError from "./DomoError.js"
 import type * as DomoHttpClient from "./DomoHttpClient.js"
-import * as DomoTable from "./DomoTable.js"
-import { type Block, blockBytesFor, CsvInputFailure, encodeRows, scanCsv } from "./internal/uploadBlocks.js"
+import type * as DomoTable from "./DomoTable.js"
+import { blockBytesFor } from "./internal/uploadBlocks.js"
 import { checkTable, gzipLevelOf, positiveInt } from "./internal/uploadChecks.js"
 import type { CompressFailure } from "./internal/uploadParts.js"
 import { intoParts, type Part } from "./internal/uploadParts.js"
+import * as Steps from "./internal/uploadSteps.js"
 import type * as StreamModels from "./StreamModels.js"
 import { Streams } from "./Streams.js"
 
@@ -239,42 +239,6 @@ export class StreamUploadError extends Schema.TaggedError<StreamUploadError>("@e
   }
 }
 
-/** a failure of ours, before we know whether the abort worked */
-class Failure extends Data.TaggedError("@effect-domo/client/StreamUpload/Failure")<{
-  readonly stage: Stage
-  readonly reason: string
-  readonly partId?: number | undefined
-  readonly cause?: unknown
-}> {}
-
-const failure = (stage: Stage, reason: string, partId?: number, cause?: unknown): Failure =>
-  new Failure({ stage, reason, partId, cause })
-
-const describeCause = (cause: unknown): string =>
-  typeof cause === "object" && cause !== null && "message" in cause && typeof cause.message === "string"
-    ? cause.message
-    : String(cause)
-
-// ---------------------------------------------------------------------------------------------
-// upload
-// ---------------------------------------------------------------------------------------------
-
-const toBlocks = <E, R>(source: Source<E, R>, blockBytes: number): Stream.Stream<Block, E | Failure, R> =>
-  source._tag === "Rows"
-    ? source.rows.pipe(
-      encodeRows(source.table, blockBytes),
-      Stream.mapError((e) =>
-        e instanceof DomoTable.CsvEncodeError ? failure("input", describeCause(e), undefined, e) : e
-      )
-    )
-    : source.bytes.pipe(
-      scanCsv({ header: source.header, blockBytes }),
-      Stream.mapError((e) => e instanceof CsvInputFailure ? failure("input", e.reason) : e)
-    )
-
-const isFinished = (execution: StreamModels.Execution): boolean =>
-  execution.currentState !== "ACTIVE" || (execution.endedAt !== undefined && execution.endedAt !== null)
-
 /**
  * Uploads a source to a stream as one execution and commits it; see the module description. The
  * source's own errors `E` pass through unchanged (after the execution is aborted).
@@ -312,7 +276,13 @@ export const upload = <E, R>(
     if (source._tag === "Rows" && options?.checkSchema !== false) {
       const checked = yield* checkTable(streamId, source.table).pipe(
         Effect.mapError((cause) =>
-          new StreamUploadError({ streamId, stage: "execution", reason: describeCause(cause), aborted: false, cause })
+          new StreamUploadError({
+            streamId,
+            stage: "execution",
+            reason: Steps.describeCause(cause),
+            aborted: false,
+            cause
+          })
         )
       )
       if (Either.isLeft(checked)) {
@@ -331,7 +301,13 @@ export const upload = <E, R>(
       options?.updateMethod === undefined ? {} : { updateMethod: options.updateMethod }
     ).pipe(
       Effect.mapError((cause) =>
-        new StreamUploadError({ streamId, stage: "execution", reason: describeCause(cause), aborted: false, cause })
+        new StreamUploadError({
+          streamId,
+          stage: "execution",
+          reason: Steps.describeCause(cause),
+          aborted: false,
+          cause
+        })
       )
     )
     const executionId = execution.id
@@ -343,17 +319,17 @@ export const upload = <E, R>(
       Effect.gen(function*() {
         const body = yield* Effect.mapError(
           part.body,
-          (e: CompressFailure) => failure("compress", `gzip failed: ${e.reason}`, part.id)
+          (e: CompressFailure) => Steps.failure("compress", `gzip failed: ${e.reason}`, part.id)
         )
         yield* streams.uploadPart(streamId, executionId, part.id, body, { gzip: part.gzip }).pipe(
-          Effect.mapError((cause) => failure("part", describeCause(cause), part.id, cause))
+          Effect.mapError((cause) => Steps.failure("part", Steps.describeCause(cause), part.id, cause))
         )
         return { part, sent: body.length }
       })
 
     const run = Effect.gen(function*() {
       yield* report({ _tag: "Started", streamId, executionId })
-      yield* toBlocks(source, blockBytesFor(partSize)).pipe(
+      yield* Steps.toBlocks(source, blockBytesFor(partSize)).pipe(
         intoParts({ partSize, gzipLevel, compressorBacklog: Math.min(partSize, 8 * 1024 * 1024) }),
         Stream.mapEffect(sendPart, { concurrency }),
         Stream.runForEach(({ part, sent }) => {
@@ -376,53 +352,20 @@ export const upload = <E, R>(
       )
       yield* report({ _tag: "Committing", parts: totals.parts, rows: totals.rows })
       const committed = yield* streams.commit(streamId, executionId).pipe(
-        Effect.mapError((cause) => failure("commit", describeCause(cause), undefined, cause))
+        Effect.mapError((cause) => Steps.failure("commit", Steps.describeCause(cause), undefined, cause))
       )
-      return yield* awaitCommit(committed)
+      return yield* Steps.awaitCommit(streams, streamId, executionId, committed, options?.commitTimeout)
     })
 
-    // Domo may commit asynchronously (its docs show `ACTIVE` in the commit answer): poll until done
-    const awaitCommit = (committed: StreamModels.Execution) =>
-      Effect.gen(function*() {
-        const poll = Effect.gen(function*() {
-          let current = committed
-          let delay = 100
-          while (!isFinished(current)) {
-            yield* Effect.sleep(Duration.millis(delay))
-            delay = Math.min(delay * 2, 5000)
-            current = yield* streams.getExecution(streamId, executionId)
-          }
-          return current
-        })
-        const done = yield* poll.pipe(
-          Effect.timeoutFail({
-            duration: options?.commitTimeout ?? Duration.minutes(10),
-            onTimeout: () => failure("commit", "Domo did not finish the commit in time")
-          }),
-          Effect.mapError((cause) =>
-            cause instanceof Failure ? cause : failure("commit", describeCause(cause), undefined, cause)
-          )
-        )
-        if (done.currentState !== "SUCCESS") {
-          return yield* failure("commit", `the execution ended in state ${done.currentState}`)
-        }
-        return done
-      })
-
-    const abort = streams.abort(streamId, executionId).pipe(
-      Effect.timeout(Duration.minutes(1)),
-      Effect.as(true),
-      Effect.orElseSucceed(() => false),
-      Effect.uninterruptible
-    )
+    const abort = Steps.abortExecution(streams, streamId, executionId)
 
     const committed = yield* run.pipe(
       // a plain failure is aborted below (so the error can say whether the abort worked);
       // interruption and defects are aborted here
       Effect.onError((cause) => Cause.isInterrupted(cause) || Cause.isDie(cause) ? abort : Effect.void),
-      Effect.catchAll((error: E | Failure) =>
+      Effect.catchAll((error: E | Steps.Failure) =>
         Effect.flatMap(abort, (aborted): Effect.Effect<never, E | StreamUploadError> =>
-          error instanceof Failure
+          error instanceof Steps.Failure
             ? Effect.fail(
               new StreamUploadError({
                 streamId,
@@ -491,18 +434,22 @@ export const uploadWithProgress = <E, R>(
     )
   }))
 
+/** `upload` with the update method fixed. */
+const withUpdateMethod = (updateMethod: NonNullable<Options["updateMethod"]>) =>
+<E, R>(
+  streamId: number,
+  source: Source<E, R>,
+  options?: Omit<Options, "updateMethod">
+): Effect.Effect<Result, StreamUploadError | E, Streams | DomoHttpClient.DomoHttpClient | R> =>
+  upload(streamId, source, { ...options, updateMethod })
+
 /**
  * `upload` replacing the DataSet's rows with the source.
  *
  * @since 0.1.0
  * @category upload
  */
-export const replace = <E, R>(
-  streamId: number,
-  source: Source<E, R>,
-  options?: Omit<Options, "updateMethod">
-): Effect.Effect<Result, StreamUploadError | E, Streams | DomoHttpClient.DomoHttpClient | R> =>
-  upload(streamId, source, { ...options, updateMethod: "REPLACE" })
+export const replace = withUpdateMethod("REPLACE")
 
 /**
  * `upload` appending the source's rows to the DataSet.
@@ -510,12 +457,7 @@ export const replace = <E, R>(
  * @since 0.1.0
  * @category upload
  */
-export const append = <E, R>(
-  streamId: number,
-  source: Source<E, R>,
-  options?: Omit<Options, "updateMethod">
-): Effect.Effect<Result, StreamUploadError | E, Streams | DomoHttpClient.DomoHttpClient | R> =>
-  upload(streamId, source, { ...options, updateMethod: "APPEND" })
+export const append = withUpdateMethod("APPEND")
 
 /**
  * `upload` upserting the source's rows by the stream's `keyColumnNames` (set when the stream was
@@ -524,12 +466,7 @@ export const append = <E, R>(
  * @since 0.1.0
  * @category upload
  */
-export const upsert = <E, R>(
-  streamId: number,
-  source: Source<E, R>,
-  options?: Omit<Options, "updateMethod">
-): Effect.Effect<Result, StreamUploadError | E, Streams | DomoHttpClient.DomoHttpClient | R> =>
-  upload(streamId, source, { ...options, updateMethod: "UPSERT" })
+export const upsert = withUpdateMethod("UPSERT")
 
 // ---------------------------------------------------------------------------------------------
 // helpers
