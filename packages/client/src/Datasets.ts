@@ -17,9 +17,10 @@ import * as Stream from "effect/Stream"
 import * as DataSetModels from "./DataSetModels.js"
 import * as DomoError from "./DomoError.js"
 import { DomoHttpClient, withRequestOptions } from "./DomoHttpClient.js"
-import * as DomoTable from "./DomoTable.js"
+import type * as DomoTable from "./DomoTable.js"
 import * as Call from "./internal/call.js"
 import * as DatasetsMemory from "./internal/datasetsMemory.js"
+import * as DatasetsTyped from "./internal/datasetsTyped.js"
 import * as Paging from "./internal/paging.js"
 
 /**
@@ -228,9 +229,6 @@ export declare namespace Datasets {
 const Summaries = Schema.Array(DataSetModels.DataSetSummary)
 const Policies = Schema.Array(DataSetModels.Policy)
 
-const isRowStream = <A, E>(rows: RowsInput<A, E>): rows is Stream.Stream<A, E> =>
-  typeof rows === "object" && rows !== null && Stream.StreamTypeId in rows
-
 const isStream = <E>(body: CsvBody<E>): body is Stream.Stream<Uint8Array, E> =>
   typeof body !== "string" && !(body instanceof Uint8Array)
 
@@ -427,70 +425,7 @@ export const make: Effect.Effect<Datasets.Service, never, DomoHttpClient> = Effe
  * @since 0.1.0
  * @category constructors
  */
-export const complete = (base: Datasets.Base): Datasets.Service => {
-  const { create, exportCsv, get, importCsv, query } = base
-
-  const queryRows = <T extends DomoTable.DomoTable.Any>(table: T, id: string, sql: string) =>
-    Effect.flatMap(query(id, sql), (result) => DomoTable.decodeQueryRows(table, result)).pipe(
-      Effect.withSpan("Datasets.queryRows")
-    )
-
-  const createFromTable = Effect.fn("Datasets.createFromTable")(
-    function*(
-      table: DomoTable.DomoTable.Any,
-      options?: { readonly name?: string | undefined; readonly description?: string | undefined }
-    ) {
-      return yield* create({
-        name: options?.name ?? table.name,
-        description: options?.description,
-        schema: table.domoSchema
-      })
-    }
-  )
-
-  const checkTable = Effect.fn("Datasets.checkTable")(function*(table: DomoTable.DomoTable.Any, id: string) {
-    const dataset = yield* get(id)
-    yield* DomoTable.check(table, dataset.schema ?? { columns: [] }, id)
-    return dataset
-  })
-
-  const table = Effect.fn("Datasets.table")(
-    function*(id: string, options?: { readonly longAs?: "number" | "bigint" | undefined }) {
-      const dataset = yield* get(id)
-      return yield* DomoTable.fromDomoSchema(dataset.name, dataset.schema ?? { columns: [] }, options)
-    }
-  )
-
-  const importRows = <T extends DomoTable.DomoTable.Any, E = never>(
-    table: T,
-    id: string,
-    rows: RowsInput<DomoTable.Row<T>, E>,
-    options?: ImportRowsOptions
-  ) =>
-    Effect.gen(function*() {
-      if (options?.check !== false) yield* checkTable(table, id)
-      const stream: Stream.Stream<DomoTable.Row<T>, E> = isRowStream(rows) ? rows : Stream.fromIterable(rows)
-      yield* importCsv(id, stream.pipe(DomoTable.encodeCsv(table)), options)
-    }).pipe(Effect.withSpan("Datasets.importRows", { attributes: { "domo.dataset.id": id } }))
-
-  const exportRows = <T extends DomoTable.DomoTable.Any>(table: T, id: string) =>
-    Stream.unwrap(Effect.as(
-      checkTable(table, id),
-      exportCsv(id, { includeHeader: true }).pipe(
-        DomoTable.decodeCsv(table, { header: true })
-      )
-    )).pipe(Stream.withSpan("Datasets.exportRows", { attributes: { "domo.dataset.id": id } }))
-
-  return Datasets.of({
-    ...base,
-    queryRows,
-    createFromTable,
-    checkTable,
-    table,
-    importRows,
-    exportRows
-  })
-}
+export const complete: (base: Datasets.Base) => Datasets.Service = DatasetsTyped.complete
 
 /**
  * The `Datasets` service, needing a `DomoHttpClient` (`Domo.layer` provides one).
