@@ -17,6 +17,7 @@ import type * as Stream from "effect/Stream"
 import type * as Types from "effect/Types"
 import * as Codecs from "./internal/columnCodecs.js"
 import * as TableCodec from "./internal/tableCodec.js"
+import { type CsvDecodeError, type CsvEncodeError, SchemaMismatch } from "./internal/tableErrors.js"
 
 // ---------------------------------------------------------------------------------------------
 // columns
@@ -373,68 +374,20 @@ export const fromDomoSchema = (
 // ---------------------------------------------------------------------------------------------
 
 /**
- * CSV text that does not decode into a table's rows. `row` is 1-based over data rows (0 is the
- * header); `column` and `value` are present when one field is at fault.
+ * CSV text that does not decode into a table's rows (row, column and value named).
  *
  * @since 0.1.0
  * @category errors
  */
-export class CsvDecodeError extends Schema.TaggedError<CsvDecodeError>("@effect-domo/client/CsvDecodeError")(
-  "CsvDecodeError",
-  {
-    table: Schema.String,
-    row: Schema.Number,
-    column: Schema.optional(Schema.String),
-    value: Schema.optional(Schema.String),
-    reason: Schema.String
-  }
-) {
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return describe("cannot decode", this)
-  }
-}
+export { CsvDecodeError } from "./internal/tableErrors.js"
 
 /**
- * A row that cannot be encoded as CSV (a value of the wrong type or out of range, or a null in a
- * non-nullable column). Nothing after the failing row is produced.
+ * Rows that cannot be encoded as a table's CSV (row, column and value named).
  *
  * @since 0.1.0
  * @category errors
  */
-export class CsvEncodeError extends Schema.TaggedError<CsvEncodeError>("@effect-domo/client/CsvEncodeError")(
-  "CsvEncodeError",
-  {
-    table: Schema.String,
-    row: Schema.Number,
-    column: Schema.optional(Schema.String),
-    value: Schema.optional(Schema.String),
-    reason: Schema.String
-  }
-) {
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    return describe("cannot encode", this)
-  }
-}
-
-const describe = (
-  verb: string,
-  e: {
-    readonly table: string
-    readonly row: number
-    readonly column?: string | undefined
-    readonly value?: string | undefined
-    readonly reason: string
-  }
-): string =>
-  `${e.table}: ${verb} ${e.row === 0 ? "the header" : `row ${e.row}`}` +
-  (e.column === undefined ? "" : `, column "${e.column}"`) +
-  (e.value === undefined ? "" : ` (value ${JSON.stringify(e.value)})`) + `: ${e.reason}`
+export { CsvEncodeError } from "./internal/tableErrors.js"
 
 /**
  * A table that does not match a dataset's schema; `differences` lists every mismatch.
@@ -442,22 +395,7 @@ const describe = (
  * @since 0.1.0
  * @category errors
  */
-export class SchemaMismatch extends Schema.TaggedError<SchemaMismatch>("@effect-domo/client/SchemaMismatch")(
-  "SchemaMismatch",
-  {
-    table: Schema.String,
-    datasetId: Schema.optional(Schema.String),
-    differences: Schema.Array(Schema.String)
-  }
-) {
-  /**
-   * @since 0.1.0
-   */
-  override get message(): string {
-    const where = this.datasetId === undefined ? "" : ` and dataset ${this.datasetId}`
-    return `table ${this.table}${where} do not match: ${this.differences.join("; ")}`
-  }
-}
+export { SchemaMismatch } from "./internal/tableErrors.js"
 
 // ---------------------------------------------------------------------------------------------
 // schema check

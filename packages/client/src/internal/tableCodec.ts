@@ -10,10 +10,10 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import type * as DomoTable from "../DomoTable.js"
-import { CsvDecodeError, CsvEncodeError } from "../DomoTable.js"
 import * as Codecs from "./columnCodecs.js"
 import { Decoder, Encoder, RowFailure, type Step } from "./csvCodec.js"
 import * as StatefulStream from "./statefulStream.js"
+import { CsvDecodeError, CsvEncodeError } from "./tableErrors.js"
 
 const specs = (table: DomoTable.DomoTable.Any) =>
   table.columns.map((c) => ({ ...c, fromText: table.fields[c.name].fromText, toText: table.fields[c.name].toText }))
