@@ -273,17 +273,13 @@ export const upload = <E, R>(
     const { concurrency, gzipLevel, partSize } = settings.right
     const report = options?.onProgress ?? (() => Effect.void)
 
+    // a failure before any execution exists: nothing to abort
+    const beforeExecution = (cause: unknown) =>
+      new StreamUploadError({ streamId, stage: "execution", reason: Steps.describeCause(cause), aborted: false, cause })
+
     if (source._tag === "Rows" && options?.checkSchema !== false) {
       const checked = yield* checkTable(streamId, source.table).pipe(
-        Effect.mapError((cause) =>
-          new StreamUploadError({
-            streamId,
-            stage: "execution",
-            reason: Steps.describeCause(cause),
-            aborted: false,
-            cause
-          })
-        )
+        Effect.mapError(beforeExecution)
       )
       if (Either.isLeft(checked)) {
         return yield* new StreamUploadError({
@@ -300,15 +296,7 @@ export const upload = <E, R>(
       streamId,
       options?.updateMethod === undefined ? {} : { updateMethod: options.updateMethod }
     ).pipe(
-      Effect.mapError((cause) =>
-        new StreamUploadError({
-          streamId,
-          stage: "execution",
-          reason: Steps.describeCause(cause),
-          aborted: false,
-          cause
-        })
-      )
+      Effect.mapError(beforeExecution)
     )
     const executionId = execution.id
     yield* Effect.annotateCurrentSpan("domo.execution.id", executionId)

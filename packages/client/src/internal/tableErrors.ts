@@ -6,6 +6,16 @@
  */
 import * as Schema from "effect/Schema"
 
+// where a row went wrong: the table, the row (1-based, 0 = the header), the column and value
+// when one field is at fault, and why
+const rowFault = {
+  table: Schema.String,
+  row: Schema.Number,
+  column: Schema.optional(Schema.String),
+  value: Schema.optional(Schema.String),
+  reason: Schema.String
+}
+
 /**
  * CSV text that does not decode into a table's rows. `row` is 1-based over data rows (0 is the
  * header); `column` and `value` are present when one field is at fault.
@@ -15,13 +25,7 @@ import * as Schema from "effect/Schema"
  */
 export class CsvDecodeError extends Schema.TaggedError<CsvDecodeError>("@effect-domo/client/CsvDecodeError")(
   "CsvDecodeError",
-  {
-    table: Schema.String,
-    row: Schema.Number,
-    column: Schema.optional(Schema.String),
-    value: Schema.optional(Schema.String),
-    reason: Schema.String
-  }
+  rowFault
 ) {
   /**
    * @since 0.1.0
@@ -40,13 +44,7 @@ export class CsvDecodeError extends Schema.TaggedError<CsvDecodeError>("@effect-
  */
 export class CsvEncodeError extends Schema.TaggedError<CsvEncodeError>("@effect-domo/client/CsvEncodeError")(
   "CsvEncodeError",
-  {
-    table: Schema.String,
-    row: Schema.Number,
-    column: Schema.optional(Schema.String),
-    value: Schema.optional(Schema.String),
-    reason: Schema.String
-  }
+  rowFault
 ) {
   /**
    * @since 0.1.0
