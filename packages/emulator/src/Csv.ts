@@ -34,8 +34,22 @@ const enum State {
 }
 
 /**
- * An incremental parser: feed it text with {@link Parser.push}, then call {@link Parser.end}.
- * Each call returns the rows completed so far.
+ * Where a {@link Parser} puts the rows it completes, with their 1-based row numbers. A row with
+ * no quotes and no lone CR comes as field bounds (`spans`, without a string per field: field `i`
+ * is `buf.slice(spans[2 * i], spans[2 * i + 1])`, NULL when empty; `spans` is reused, read it
+ * before returning); any other row as its fields.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export interface RowSink {
+  readonly spans: (buf: string, spans: Int32Array, count: number, row: number) => void
+  readonly fields: (fields: Array<Field>, row: number) => void
+}
+
+/**
+ * An incremental parser: feed it text with {@link Parser.push} (or {@link Parser.feed}), then
+ * call {@link Parser.end}. Each call returns (or hands over) the rows completed so far.
  *
  * @since 0.1.0
  * @category parsing
@@ -46,13 +60,57 @@ export class Parser {
   private quoted = false
   private row: Array<Field> = []
   private rowNumber = 1
+  private spans = new Int32Array(64)
 
   /** rows completed by this chunk */
   push(chunk: string): Array<Array<Field>> {
     const out: Array<Array<Field>> = []
+    this.feed(chunk, collect(out))
+    return out
+  }
+
+  /** hands the rows completed by this chunk to `sink` */
+  feed(chunk: string, sink: RowSink): void {
     const length = chunk.length
     let i = 0
+    // Next `"`, CR and `,` at or after `i` (-1: none left in the chunk), kept across rows so a
+    // chunk is searched once for each: a whole row with no quote and no lone CR is cut at its
+    // commas without the character loop.
+    let nextQuote = -2
+    let nextCR = -2
+    let nextComma = -2
     while (i < length) {
+      if (this.state === State.FieldStart && this.row.length === 0 && this.field === "" && !this.quoted) {
+        const eol = chunk.indexOf("\n", i)
+        if (eol !== -1) {
+          if (nextQuote !== -1 && nextQuote < i) nextQuote = chunk.indexOf("\"", i)
+          if (nextCR !== -1 && nextCR < i) nextCR = chunk.indexOf("\r", i)
+          const crlf = nextCR === eol - 1
+          if ((nextQuote === -1 || nextQuote > eol) && (nextCR === -1 || nextCR > eol || crlf)) {
+            const end = crlf ? eol - 1 : eol
+            let spans = this.spans
+            let count = 0
+            let at = i
+            for (;;) {
+              if (nextComma !== -1 && nextComma < at) nextComma = chunk.indexOf(",", at)
+              const stop = nextComma === -1 || nextComma > end ? end : nextComma
+              if (2 * count + 2 > spans.length) {
+                const grown = new Int32Array(spans.length * 2)
+                grown.set(spans)
+                spans = this.spans = grown
+              }
+              spans[2 * count] = at
+              spans[2 * count + 1] = stop
+              count++
+              if (stop === end) break
+              at = stop + 1
+            }
+            sink.spans(chunk, spans, count, this.rowNumber++)
+            i = eol + 1
+            continue
+          }
+        }
+      }
       const c = chunk.charCodeAt(i)
       switch (this.state) {
         case State.AfterCR: {
@@ -73,7 +131,7 @@ export class Parser {
             i++
           } else if (c === 10 || c === 13) {
             this.endField()
-            out.push(this.endRow())
+            this.endRow(sink)
             this.state = c === 13 ? State.AfterCR : State.FieldStart
             i++
           } else {
@@ -133,18 +191,24 @@ export class Parser {
         }
       }
     }
-    return out
   }
 
   /** the last row, if the text did not end with a line break */
   end(): Array<Array<Field>> {
+    const out: Array<Array<Field>> = []
+    this.finish(collect(out))
+    return out
+  }
+
+  /** hands the last row, if the text did not end with a line break, to `sink` */
+  finish(sink: RowSink): void {
     if (this.state === State.Quoted) {
       throw new CsvSyntaxError("Unterminated quoted field", this.rowNumber, this.row.length + 1)
     }
-    if (this.state === State.AfterCR) return []
-    if (this.state === State.FieldStart && this.row.length === 0 && this.field === "" && !this.quoted) return []
+    if (this.state === State.AfterCR) return
+    if (this.state === State.FieldStart && this.row.length === 0 && this.field === "" && !this.quoted) return
     this.endField()
-    return [this.endRow()]
+    this.endRow(sink)
   }
 
   /** 1-based number of the row being read */
@@ -158,13 +222,27 @@ export class Parser {
     this.quoted = false
   }
 
-  private endRow(): Array<Field> {
+  private endRow(sink: RowSink): void {
     const row = this.row
     this.row = []
-    this.rowNumber++
-    return row
+    sink.fields(row, this.rowNumber++)
   }
 }
+
+const collect = (out: Array<Array<Field>>): RowSink => ({
+  spans: (buf, spans, count) => {
+    const row: Array<Field> = new Array(count)
+    for (let f = 0; f < count; f++) {
+      const start = spans[2 * f]!
+      const end = spans[2 * f + 1]!
+      row[f] = start === end ? null : buf.slice(start, end)
+    }
+    out.push(row)
+  },
+  fields: (fields) => {
+    out.push(fields)
+  }
+})
 
 /**
  * Parse a whole CSV text.

@@ -86,6 +86,21 @@ describe("Values", () => {
           ),
           FastCheck.double({ noNaN: true }).map(String),
           FastCheck.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }).map(String),
+          // plain decimals of 1 to 22 digits, the point anywhere (or nowhere)
+          FastCheck.tuple(
+            FastCheck.oneof(
+              ...[4n, 9n, 15n, 16n, 22n].map((digits) =>
+                FastCheck.bigInt({ min: -(10n ** digits), max: 10n ** digits })
+              )
+            ),
+            FastCheck.nat(23)
+          ).map(
+            ([n, at]) => {
+              const text = String(n)
+              const cut = Math.min(at, text.length)
+              return cut === 0 ? text : text.slice(0, cut) + "." + text.slice(cut)
+            }
+          ),
           FastCheck.string({ unit: FastCheck.constantFrom("0", "1", "9", "-", "+", ".", "e", " "), maxLength: 24 }),
           FastCheck.constantFrom(
             "2023-02-29",
@@ -105,7 +120,12 @@ describe("Values", () => {
           FastCheck.string()
         ),
         (type, field) => {
-          expect(Values.converter(type)(field)).toEqual(Values.fromField(type, field))
+          const expected = Values.fromField(type, field)
+          expect(Values.converter(type)(field)).toEqual(expected)
+          // read in place from the middle of a larger text, as unquoted CSV fields are
+          const buf = `1,${field},x`
+          expect(Values.spanConverter(type)(buf, 2, 2 + field.length))
+            .toEqual(field === "" ? Values.fromField(type, null) : expected)
         }
       ),
       { numRuns: 2000 }

@@ -35,7 +35,9 @@ export const loadCsv = <E>(
     const sql = yield* SqlClient.SqlClient
     const expected = columns.length - fixed.length
     const width = Math.max(columns.length, 1)
-    const batchRows = Math.max(1, Math.min(4000, Math.floor(32_000 / width)))
+    // 500 rows a statement: measured as fast as any size from 50 to 4,000 (1M rows of 6 columns
+    // in 0.52 s against 0.59 s), with fewer arguments to copy per call
+    const batchRows = Math.max(1, Math.min(500, Math.floor(32_000 / width)))
     const insertPrefix = `INSERT INTO ${quoteId(table)} VALUES `
     const placeholder = `(${Array.from({ length: width }, () => "?").join(",")})`
     let count = 0
@@ -44,9 +46,11 @@ export const loadCsv = <E>(
     // Full batches wait here as statements: a chunk of the body can hold many batches' worth of
     // rows, and one statement must stay under SQLite's limit on bound variables.
     let full: Array<{ readonly text: string; readonly params: Array<unknown> }> = []
+    const statementText = (rows: number) => insertPrefix + Array.from({ length: rows }, () => placeholder).join(",")
+    const fullText = statementText(batchRows)
     const seal = () => {
       if (batchCount === 0) return
-      full.push({ text: insertPrefix + Array.from({ length: batchCount }, () => placeholder).join(","), params: batch })
+      full.push({ text: batchCount === batchRows ? fullText : statementText(batchCount), params: batch })
       batch = []
       batchCount = 0
     }
@@ -60,64 +64,68 @@ export const loadCsv = <E>(
       return Effect.forEach(statements, ({ params, text }) => sql.unsafe(text, params), { discard: true })
     })
     const converters = columns.map((column) => Values.converter(column.type))
+    const spanConverters = columns.map((column) => Values.spanConverter(column.type))
+    // The first bad row fails the load; after it the rest of the body is still read (and
+    // ignored): answering before the client has sent everything would cut its connection.
+    let failure: DomoFailure | undefined
+    const countCheck = (fields: number, row: number): boolean => {
+      if (fields === expected) return true
+      failure = invalidCsv(
+        fields > expected
+          ? `There are too many columns. Expected ${expected}. Row ${row}, column ${expected + 1}.`
+          : `There are too few columns. Expected ${expected}. Row ${row}, column ${fields + 1}.`
+      )
+      return false
+    }
+    const endRow = () => {
+      for (const value of fixed) batch.push(value)
+      if (columns.length === 0) batch.push(null)
+      batchCount++
+      count++
+      if (batchCount >= batchRows) seal()
+    }
+    const bad = (error: string, row: number, column: number) => {
+      failure = invalidCsv(`${error}. Row ${row}, column ${column + 1}.`)
+    }
+    // Rows are checked and converted as the parser completes them, plain ones in place.
+    const sink: Csv.RowSink = {
+      spans: (buf, spans, fields, row) => {
+        if (failure !== undefined || !countCheck(fields, row)) return
+        for (let c = 0; c < expected; c++) {
+          const value = spanConverters[c]!(buf, spans[2 * c]!, spans[2 * c + 1]!)
+          if (value !== null && typeof value === "object") return bad(value.error, row, c)
+          batch.push(value)
+        }
+        endRow()
+      },
+      fields: (fields, row) => {
+        if (failure !== undefined || !countCheck(fields.length, row)) return
+        for (let c = 0; c < expected; c++) {
+          const value = converters[c]!(fields[c]!)
+          if (value !== null && typeof value === "object") return bad(value.error, row, c)
+          batch.push(value)
+        }
+        endRow()
+      }
+    }
     const parser = new Csv.Parser()
     const decoder = new TextDecoder("utf-8")
-    const accept = (
-      rows: Array<Array<Csv.Field>>,
-      firstRow: number
-    ): Effect.Effect<void, DomoFailure | SqlError.SqlError> =>
-      Effect.suspend((): Effect.Effect<void, DomoFailure | SqlError.SqlError> => {
-        for (let r = 0; r < rows.length; r++) {
-          const fields = rows[r]!
-          const rowNumber = firstRow + r
-          if (fields.length > expected) {
-            return Effect.fail(invalidCsv(
-              `There are too many columns. Expected ${expected}. Row ${rowNumber}, column ${expected + 1}.`
-            ))
-          }
-          if (fields.length < expected) {
-            return Effect.fail(invalidCsv(
-              `There are too few columns. Expected ${expected}. Row ${rowNumber}, column ${fields.length + 1}.`
-            ))
-          }
-          for (let c = 0; c < expected; c++) {
-            const value = converters[c]!(fields[c]!)
-            if (value !== null && typeof value === "object") {
-              return Effect.fail(invalidCsv(`${value.error}. Row ${rowNumber}, column ${c + 1}.`))
-            }
-            batch.push(value)
-          }
-          for (const value of fixed) batch.push(value)
-          if (columns.length === 0) batch.push(null)
-          batchCount++
-          count++
-          if (batchCount >= batchRows) seal()
-        }
-        return writeFull
-      })
-    const feed = (text: string) =>
+    const feed = (text: string): Effect.Effect<void, SqlError.SqlError> =>
       Effect.suspend(() => {
-        const first = parser.currentRow
+        if (failure !== undefined) return Effect.void
         try {
-          const rows = text === "" ? parser.end() : parser.push(text)
-          return accept(rows, first)
+          if (text === "") parser.finish(sink)
+          else parser.feed(text, sink)
         } catch (e) {
-          return Effect.fail(invalidCsv(e instanceof Csv.CsvSyntaxError ? e.message : String(e)))
+          failure = invalidCsv(e instanceof Csv.CsvSyntaxError ? e.message : String(e))
         }
+        return failure !== undefined ? Effect.void : writeFull
       })
-    // After the first bad row the rest of the body is still read (and ignored): answering
-    // before the client has sent everything would cut its connection.
-    let failure: DomoFailure | undefined
-    const guarded = (text: string) =>
-      failure !== undefined ? Effect.void : Effect.catchTag(feed(text), "DomoFailure", (e) =>
-        Effect.sync(() => {
-          failure = e
-        }))
     const load = Effect.gen(function*() {
-      yield* Stream.runForEach(body, (chunk) => guarded(decoder.decode(chunk, { stream: true })))
+      yield* Stream.runForEach(body, (chunk) => feed(decoder.decode(chunk, { stream: true })))
       const tail = decoder.decode()
-      if (tail !== "") yield* guarded(tail)
-      yield* guarded("")
+      if (tail !== "") yield* feed(tail)
+      yield* feed("")
       if (failure !== undefined) return yield* failure
       yield* flush
     })
