@@ -5,6 +5,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Scope from "effect/Scope"
 import * as TestClock from "effect/TestClock"
+import * as Http from "node:http"
 import { Emulator } from "../src/Emulator.js"
 import { callJson, testLayer, token } from "./helpers.js"
 import {
@@ -13,6 +14,7 @@ import {
   createStream,
   decodeExecution,
   eventually,
+  partPath,
   query,
   realPause,
   upload
@@ -148,5 +150,65 @@ layer(testLayer())("Stream commits", (it) => {
       expect(after.currentState).toBe("ACTIVE")
       const count = yield* query(stream.dataSet.id, "SELECT count(*) FROM table")
       expect(count.rows).toEqual([[5]])
+    }))
+
+  it.effect("parts join in part id order: large part ids, a failed and a good re-upload, two commits", () =>
+    Effect.gen(function*() {
+      const bearer = yield* token()
+      const stream = yield* createStream("Kept apart", "REPLACE")
+      const e = yield* createExecution(stream.id)
+      yield* upload(stream.id, e.id, 2 ** 20, "z,9\n", bearer)
+      yield* upload(stream.id, e.id, 2, "b,2\n", bearer)
+      yield* upload(stream.id, e.id, 1, "a,1\n", bearer)
+      expect((yield* upload(stream.id, e.id, 2, "b,x\n", bearer)).status).toBe(400)
+      yield* upload(stream.id, e.id, 3, "c,3\nc,33\n", bearer)
+      yield* upload(stream.id, e.id, 2, "b,22\n", bearer)
+      expect(decodeExecution((yield* commit(stream.id, e.id)).body)).toMatchObject({ currentState: "SUCCESS", rows: 5 })
+      const rows = yield* query(stream.dataSet.id, "SELECT Friend, Age, _BATCH_ID_ FROM table")
+      expect(rows.rows).toEqual([["a", 1, e.id], ["b", 22, e.id], ["c", 3, e.id], ["c", 33, e.id], ["z", 9, e.id]])
+      // the next commit replaces them all
+      const next = yield* createExecution(stream.id)
+      yield* upload(stream.id, next.id, 2, "y,2\n", bearer)
+      yield* upload(stream.id, next.id, 1, "x,1\n", bearer)
+      yield* commit(stream.id, next.id)
+      const replaced = yield* query(stream.dataSet.id, "SELECT Friend, Age, _BATCH_ID_ FROM table")
+      expect(replaced.rows).toEqual([["x", 1, next.id], ["y", 2, next.id]])
+    }))
+
+  it.effect("an abort while a part streams in: the upload answers 400 (not active) and nothing is kept", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator
+      const bearer = yield* token()
+      const stream = yield* createStream("Abort mid-part", "REPLACE")
+      const e = yield* createExecution(stream.id)
+      yield* upload(stream.id, e.id, 1, "a,1\n", bearer)
+      const url = new URL(partPath(stream.id, e.id, 2), emulator.url)
+      const request = Http.request(url, {
+        method: "PUT",
+        headers: { authorization: `bearer ${bearer}`, "content-type": "text/csv" }
+      })
+      const answer = Effect.async<{ status: number; body: string }>((resume) => {
+        request.on("response", (response) => {
+          let body = ""
+          response.on("data", (chunk: Buffer) => (body += chunk.toString()))
+          response.on("end", () => resume(Effect.succeed({ status: response.statusCode ?? 0, body })))
+        })
+      })
+      const rows = (n: number) => "b,2\n".repeat(n)
+      // enough rows for several insert statements before the abort
+      request.write(rows(5000))
+      yield* eventually(
+        Effect.suspend(() => Effect.succeed(request.writableLength)),
+        (pending) => pending === 0
+      )
+      yield* realPause
+      const aborted = yield* callJson("PUT", `/v1/streams/${stream.id}/executions/${e.id}/abort`)
+      expect(aborted.status).toBe(200)
+      request.end(rows(5000))
+      const res = yield* answer
+      expect(res.status).toBe(400)
+      expect(JSON.parse(res.body)).toMatchObject({ message: expect.stringContaining("is not active") })
+      expect((yield* commit(stream.id, e.id)).status).toBe(400)
+      expect((yield* query(stream.dataSet.id, "SELECT count(*) FROM table")).rows).toEqual([[0]])
     }))
 })

@@ -110,22 +110,28 @@ export const loadCsv = <E>(
     }
     const parser = new Csv.Parser()
     const decoder = new TextDecoder("utf-8")
-    const feed = (text: string): Effect.Effect<void, SqlError.SqlError> =>
+    // A failed insert also waits for the end of the body.
+    let sqlFailure: SqlError.SqlError | undefined
+    const feed = (text: string): Effect.Effect<void> =>
       Effect.suspend(() => {
-        if (failure !== undefined) return Effect.void
+        if (failure !== undefined || sqlFailure !== undefined) return Effect.void
         try {
           if (text === "") parser.finish(sink)
           else parser.feed(text, sink)
         } catch (e) {
           failure = invalidCsv(e instanceof Csv.CsvSyntaxError ? e.message : String(e))
         }
-        return failure !== undefined ? Effect.void : writeFull
+        return failure !== undefined ? Effect.void : Effect.catchAll(writeFull, (e) =>
+          Effect.sync(() => {
+            sqlFailure = e
+          }))
       })
     const load = Effect.gen(function*() {
       yield* Stream.runForEach(body, (chunk) => feed(decoder.decode(chunk, { stream: true })))
       const tail = decoder.decode()
       if (tail !== "") yield* feed(tail)
       yield* feed("")
+      if (sqlFailure !== undefined) return yield* sqlFailure
       if (failure !== undefined) return yield* failure
       yield* flush
     })
