@@ -3,6 +3,7 @@
  * newlines, long, double, date, datetime, nullable text), seeded so every side sees the same data.
  */
 import { DomoTable } from "@effect-domo/client"
+import { mulberry32, WORDS } from "./Random.js"
 
 /** the benchmarks' table */
 export const BenchTable = DomoTable.make("Bench", {
@@ -19,15 +20,8 @@ export type BenchRow = DomoTable.Row<typeof BenchTable>
 
 /** `count` rows, the same sequence on every call (a seeded mulberry32) */
 export function* generateRows(count: number): Generator<BenchRow> {
-  let seed = 42
-  const random = (): number => {
-    seed = (seed + 0x6D2B79F5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta", "kappa", "lambda", "sigma"]
-  const word = () => words[Math.floor(random() * words.length)]
+  const random = mulberry32(42)
+  const word = () => WORDS[Math.floor(random() * WORDS.length)]
   for (let i = 0; i < count; i++) {
     const r = random()
     const name = r < 0.06

@@ -7,6 +7,7 @@
  */
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
+import { mulberry32, WORDS } from "./Random.js"
 
 /** @internal */
 export type Row = readonly [
@@ -33,18 +34,11 @@ export const COLUMNS = [
 export const BASELINE_TABLE =
   "CREATE TABLE t (label STRING_TEXT, count LONG_INTEGER, amount DOUBLE, price DECIMAL_TEXT, day DATE_TEXT, at DATETIME_TEXT)"
 
-const WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta", "kappa", "lambda", "sigma"]
 const pad = (n: number) => (n < 10 ? "0" : "") + n
 
 /** The same seeded rows on every call. @internal */
 export function* generateRows(count: number): Generator<Row> {
-  let seed = 42
-  const random = (): number => {
-    seed = (seed + 0x6D2B79F5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const random = mulberry32(42)
   const word = () => WORDS[Math.floor(random() * WORDS.length)]
   const nullable = <A>(make: () => A): A | null => (random() < 0.05 ? null : make())
   for (let i = 0; i < count; i++) {
