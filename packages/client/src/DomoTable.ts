@@ -18,6 +18,7 @@ import type * as Types from "effect/Types"
 import * as Codecs from "./internal/columnCodecs.js"
 import * as TableCodec from "./internal/tableCodec.js"
 import { type CsvDecodeError, type CsvEncodeError, SchemaMismatch } from "./internal/tableErrors.js"
+import { schemaDifferences, untypedColumn } from "./internal/tableSchema.js"
 
 // ---------------------------------------------------------------------------------------------
 // columns
@@ -314,23 +315,6 @@ export const make = <const F extends Fields>(name: string, fields: F): DomoTable
  */
 export const isDomoTable = (u: unknown): u is DomoTable.Any => typeof u === "object" && u !== null && TypeId in u
 
-const valueSchema = Schema.Union(
-  Schema.Null,
-  Schema.String,
-  Schema.Number,
-  Schema.BigIntFromSelf,
-  Schema.BigDecimalFromSelf,
-  Schema.DateFromSelf
-)
-
-const untypedColumn = (base: Column.Any, type: ColumnType): Column<Value> => ({
-  type,
-  nullable: true,
-  schema: valueSchema,
-  fromText: base.fromText as (text: string) => NonNullable<Value>,
-  toText: base.toText as (value: NonNullable<Value>) => string
-})
-
 /**
  * Infers a table from a dataset's schema at run time (rows as records; every column nullable).
  * `LONG` columns read as `number` unless `longAs: "bigint"`.
@@ -413,21 +397,7 @@ export const check = (
   schema: { readonly columns: ReadonlyArray<{ readonly type: string; readonly name: string }> },
   datasetId?: string
 ): Either.Either<void, SchemaMismatch> => {
-  const differences: Array<string> = []
-  const ours = table.columns
-  const theirs = schema.columns
-  if (ours.length !== theirs.length) {
-    differences.push(`the table has ${ours.length} columns, the dataset ${theirs.length}`)
-  }
-  for (let i = 0; i < Math.max(ours.length, theirs.length); i++) {
-    const a = ours[i]
-    const b = theirs[i]
-    if (a === undefined) differences.push(`column ${i + 1} "${b.name}" (${b.type}) is missing from the table`)
-    else if (b === undefined) differences.push(`column ${i + 1} "${a.name}" (${a.type}) is missing from the dataset`)
-    else if (a.name !== b.name || a.type !== b.type) {
-      differences.push(`column ${i + 1} is "${a.name}" ${a.type} in the table, "${b.name}" ${b.type} in the dataset`)
-    }
-  }
+  const differences = schemaDifferences(table.columns, schema.columns)
   return differences.length === 0
     ? Either.void
     : Either.left(new SchemaMismatch({ table: table.name, datasetId, differences }))
