@@ -24,9 +24,10 @@ import type * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as DomoError from "./DomoError.js"
+import type * as DomoError from "./DomoError.js"
 import type * as DomoHttpClient from "./DomoHttpClient.js"
 import type * as DomoTable from "./DomoTable.js"
+import * as StreamSetup from "./internal/streamSetup.js"
 import { blockBytesFor } from "./internal/uploadBlocks.js"
 import { checkTable, gzipLevelOf, positiveInt } from "./internal/uploadChecks.js"
 import type { CompressFailure } from "./internal/uploadParts.js"
@@ -467,51 +468,23 @@ export const upsert = withUpdateMethod("UPSERT")
  * @since 0.1.0
  * @category models
  */
-export type Mode =
-  | { readonly updateMethod: "REPLACE" | "APPEND" }
-  | { readonly updateMethod: "UPSERT"; readonly keyColumnNames: ReadonlyArray<string> }
+export type Mode = StreamSetup.Mode
 
 /**
  * Creates a stream and its DataSet from a table: the DataSet's schema is the table's columns.
- * Upsert keys must be columns of the table.
+ * Upsert keys must be columns of the table (else a `BadRequestError`, nothing sent).
  *
  * @since 0.1.0
  * @category helpers
  */
-export const createForTable = (
+export const createForTable: (
   table: DomoTable.DomoTable.Any,
   options?: {
     readonly name?: string | undefined
     readonly description?: string | undefined
     readonly mode?: Mode | undefined
   }
-): Effect.Effect<StreamModels.Stream, DomoError.DomoError, Streams> =>
-  Effect.gen(function*() {
-    const streams = yield* Streams
-    const mode: Mode = options?.mode ?? { updateMethod: "REPLACE" }
-    const keys = mode.updateMethod === "UPSERT" ? mode.keyColumnNames : undefined
-    if (keys !== undefined) {
-      const unknown = keys.filter((k) => !table.columns.some((c) => c.name === k))
-      if (keys.length === 0 || unknown.length > 0) {
-        return yield* new DomoError.BadRequestError({
-          method: "POST",
-          path: "/v1/streams",
-          detail: keys.length === 0
-            ? "invalid input: UPSERT needs at least one key column"
-            : `invalid input: key column(s) not in table ${table.name}: ${unknown.join(", ")}`
-        })
-      }
-    }
-    return yield* streams.create({
-      dataSet: {
-        name: options?.name ?? table.name,
-        ...(options?.description === undefined ? {} : { description: options.description }),
-        schema: table.domoSchema
-      },
-      updateMethod: mode.updateMethod,
-      ...(keys === undefined ? {} : { keyColumnNames: keys })
-    })
-  }).pipe(Effect.withSpan("StreamUpload.createForTable"))
+) => Effect.Effect<StreamModels.Stream, DomoError.DomoError, Streams> = StreamSetup.createForTable
 
 /**
  * The stream feeding a DataSet, if there is one.

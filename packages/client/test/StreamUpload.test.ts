@@ -272,6 +272,25 @@ layer(testLayer(), { timeout: 120_000, excludeTestServices: true })("StreamUploa
       expect(csv).not.toContain("3,name 3,")
     }))
 
+  it.effect("createForTable: upsert keys that are not the table's columns are a typed error, nothing sent", () =>
+    Effect.gen(function*() {
+      const streams = yield* Streams
+      const before = (yield* Stream.runCollect(streams.list())).length
+      for (
+        const [keys, detail] of [
+          [[], "UPSERT needs at least one key column"],
+          [["id", "nope"], "key column(s) not in table Item: nope"]
+        ] as const
+      ) {
+        const error = yield* StreamUpload.createForTable(Item, {
+          mode: { updateMethod: "UPSERT", keyColumnNames: keys }
+        })
+          .pipe(Effect.flip)
+        expect(error).toMatchObject({ _tag: "BadRequestError", detail: expect.stringContaining(detail) })
+      }
+      expect((yield* Stream.runCollect(streams.list())).length).toBe(before)
+    }))
+
   it.effect("an empty input commits an empty execution", () =>
     Effect.gen(function*() {
       const stream = yield* newStream()
