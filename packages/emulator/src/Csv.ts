@@ -85,7 +85,8 @@ export class Parser {
         if (eol !== -1) {
           if (nextQuote !== -1 && nextQuote < i) nextQuote = chunk.indexOf("\"", i)
           if (nextCR !== -1 && nextCR < i) nextCR = chunk.indexOf("\r", i)
-          const crlf = nextCR === eol - 1
+          // (a CR found is at or after `i`: an empty row at `i` has no CR before its LF)
+          const crlf = nextCR !== -1 && nextCR === eol - 1
           if ((nextQuote === -1 || nextQuote > eol) && (nextCR === -1 || nextCR > eol || crlf)) {
             const end = crlf ? eol - 1 : eol
             let spans = this.spans

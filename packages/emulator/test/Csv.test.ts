@@ -23,7 +23,7 @@ describe("Csv", () => {
   it("parses what it formats, whatever the chunk boundaries (NULL vs empty string kept)", () =>
     FastCheck.assert(
       FastCheck.property(
-        FastCheck.array(FastCheck.array(field, { minLength: 2, maxLength: 4 }), { maxLength: 8 }),
+        FastCheck.array(FastCheck.array(field, { minLength: 1, maxLength: 4 }), { maxLength: 8 }),
         FastCheck.array(FastCheck.nat(200), { maxLength: 6 }),
         (rows, cuts) => {
           const text = rows.map(Csv.formatRow).join("")
@@ -37,6 +37,17 @@ describe("Csv", () => {
     expect(Csv.parse("a,b\r\nc,d\ne,\"f\"")).toEqual([["a", "b"], ["c", "d"], ["e", "f"]])
     expect(Csv.parse(",,\n\"\",\"\",\"\"\n")).toEqual([[null, null, null], ["", "", ""]])
     expect(Csv.parse("\"a\"\"a\",\"b,\nb\"\n")).toEqual([["a\"a", "b,\nb"]])
+  })
+
+  it("a blank line is a row of one NULL, wherever the chunk boundaries fall", () => {
+    for (
+      const [text, expected] of [
+        ["a\n\nb\n", [["a"], [null], ["b"]]],
+        ["a\n\nb\r\n\r\nc\n", [["a"], [null], ["b"], [null], ["c"]]]
+      ] as const
+    ) {
+      for (let cut = 0; cut <= text.length; cut++) expect(parseInChunks(text, [cut])).toEqual(expected)
+    }
   })
 
   it("names the row and column of a syntax error", () => {
