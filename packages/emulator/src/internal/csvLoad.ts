@@ -112,12 +112,14 @@ export const loadCsv = <E>(
     const decoder = new TextDecoder("utf-8")
     // A failed insert also waits for the end of the body.
     let sqlFailure: SqlError.SqlError | undefined
-    const feed = (text: string): Effect.Effect<void> =>
+    // `last`: the body is over (not an empty text: a chunk holding only part of a character
+    // decodes to "")
+    const feed = (text: string, last = false): Effect.Effect<void> =>
       Effect.suspend(() => {
         if (failure !== undefined || sqlFailure !== undefined) return Effect.void
         try {
-          if (text === "") parser.finish(sink)
-          else parser.feed(text, sink)
+          if (text !== "") parser.feed(text, sink)
+          if (last) parser.finish(sink)
         } catch (e) {
           failure = invalidCsv(e instanceof Csv.CsvSyntaxError ? e.message : String(e))
         }
@@ -128,9 +130,7 @@ export const loadCsv = <E>(
       })
     const load = Effect.gen(function*() {
       yield* Stream.runForEach(body, (chunk) => feed(decoder.decode(chunk, { stream: true })))
-      const tail = decoder.decode()
-      if (tail !== "") yield* feed(tail)
-      yield* feed("")
+      yield* feed(decoder.decode(), true)
       if (sqlFailure !== undefined) return yield* sqlFailure
       if (failure !== undefined) return yield* failure
       yield* flush
