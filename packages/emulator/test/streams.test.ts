@@ -320,6 +320,8 @@ layer(testLayer())("Streams", (it) => {
       expect(yield* rowsOf(replace.dataSet.id)).toEqual([["c", 3, 2]])
       // a per-execution override, and null meaning the stream's own method
       yield* run(replace.id, "d,4\n", { updateMethod: "APPEND" })
+      // each row keeps its own execution's batch columns (a commit's are its data table's defaults)
+      expect(yield* rowsOf(replace.dataSet.id)).toEqual([["c", 3, 2], ["d", 4, 3]])
       yield* run(replace.id, "e,5\n", { updateMethod: null })
       expect(yield* rowsOf(replace.dataSet.id)).toEqual([["e", 5, 4]])
 

@@ -173,6 +173,23 @@ layer(testLayer())("Stream commits", (it) => {
       yield* commit(stream.id, next.id)
       const replaced = yield* query(stream.dataSet.id, "SELECT Friend, Age, _BATCH_ID_ FROM table")
       expect(replaced.rows).toEqual([["x", 1, next.id], ["y", 2, next.id]])
+      // a column renamed copies the rows into a new table: the batch columns keep their values
+      const changed = yield* callJson("PUT", `/v1/datasets/${stream.dataSet.id}`, {
+        json: {
+          schema: {
+            columns: [
+              { type: "STRING", name: "Name" },
+              { type: "LONG", name: "Age" },
+              { type: "LONG", name: "_BATCH_ID_" },
+              { type: "DATETIME", name: "_BATCH_LAST_RUN_" }
+            ]
+          }
+        }
+      })
+      expect(changed.status).toBe(200)
+      const copied = yield* query(stream.dataSet.id, "SELECT Name, _BATCH_ID_, _BATCH_LAST_RUN_ FROM table")
+      expect(copied.rows.map((r) => r.slice(0, 2))).toEqual([["x", next.id], ["y", next.id]])
+      expect(String(copied.rows[0]![2])).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/)
     }))
 
   it.effect("an abort while a part streams in: the upload answers 400 (not active) and nothing is kept", () =>

@@ -17,14 +17,32 @@ export const quoteId = (name: string): string => `"${name.replace(/"/g, "\"\"")}
 export const newTableName = (id: string) =>
   Effect.map(randomUuid, (suffix) => `ds_${id.replace(/-/g, "")}_${suffix.slice(0, 8)}`)
 
+/** A constant as an SQL literal (for column defaults). */
+const sqlLiteral = (value: string | number | null): string =>
+  value === null ? "NULL" : typeof value === "number" ? String(value) : `'${value.replace(/'/g, "''")}'`
+
+/** A column's definition, with a default when `defaults` has one for it. @internal */
+export const columnDefinition = (
+  column: DataSetModels.Column,
+  defaults?: ReadonlyMap<string, string | number | null>
+): string => {
+  const definition = `${quoteId(column.name)} ${Values.sqliteType(column.type)}`
+  const value = defaults?.get(column.name)
+  return value === undefined ? definition : `${definition} DEFAULT ${sqlLiteral(value)}`
+}
+
 /** @internal */
-export const createTable = (table: string, columns: ReadonlyArray<DataSetModels.Column>) =>
+export const createTable = (
+  table: string,
+  columns: ReadonlyArray<DataSetModels.Column>,
+  defaults?: ReadonlyMap<string, string | number | null>
+) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     sql.unsafe(
       `CREATE TABLE ${quoteId(table)} (${
         columns.length === 0
           ? "\"__empty\" INTEGER"
-          : columns.map((c) => `${quoteId(c.name)} ${Values.sqliteType(c.type)}`).join(", ")
+          : columns.map((c) => columnDefinition(c, defaults)).join(", ")
       })`
     ))
 
