@@ -3,7 +3,8 @@
  * against (a) the lower bound on this machine — the same rows CSV-encoded and gzipped in one
  * synchronous loop, no HTTP — and (b) the way Domo's SDKs do it — every row in memory, the whole
  * CSV built as one string, then parts uploaded one after another without gzip, then commit.
- * One run; ratios printed. Run: `pnpm bench:upload` (needs a build).
+ * One run by default (`REPS=n`: n rounds, ratios from each side's median run); ratios printed. Run:
+ * `pnpm bench:upload` (needs a build).
  *
  * Each side runs in its own child process (this script, re-run with `child <side>`) so its peak
  * RSS is its own; the emulator runs in this parent process, on loopback. Every side's time
@@ -30,6 +31,7 @@ import { type BenchRow, BenchTable, generateRows } from "./internal/BenchRows.js
 import * as ShapedLink from "./internal/ShapedLink.js"
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000)
+const REPS = Number(process.env.REPS ?? 1)
 // the wide-area link of the "+link" rows: MB/s each way per connection, round trip in ms
 const LINK = ShapedLink.parseShape(process.env.BENCH_LINK ?? "12.5,30")
 // BENCH_PART_MIB overrides the part size of every side (default: upload's own default)
@@ -314,6 +316,17 @@ const names: Record<string, string> = {
   "sdk-way": "(b) SDK way: all in memory, plain"
 }
 
+const printRow = (r: Measured, server: string) =>
+  console.log(
+    `  ${names[r.side].padEnd(34)} ${server.padEnd(13)} ${String(r.rows).padStart(8)} ${
+      fmt(r.seconds, 2).padStart(8)
+    } ${(r.partsSeconds === undefined ? "-" : fmt(r.partsSeconds, 2)).padStart(8)} ${
+      fmt(r.rows / r.seconds / 1000, 0).padStart(9)
+    } ${fmt(r.bytes / r.seconds / 1e6).padStart(9)} ${fmt(r.sentBytes / 1e6).padStart(8)} ${
+      fmt(r.cpuSeconds, 2).padStart(6)
+    } ${fmt(r.peakRssMB, 0).padStart(12)}`
+  )
+
 const parent = Effect.scoped(Effect.gen(function*() {
   const emulator = yield* Emulator.make({ seed: 7 })
   const discard = yield* discardServer
@@ -360,22 +373,23 @@ const parent = Effect.scoped(Effect.gen(function*() {
       "peak RSS MB".padStart(12)
     }`
   )
-  const results: Array<Measured> = []
   // BENCH_SIDES=1,3 runs only those sides (for profiling); the ratios need all of them
   const only = process.env.BENCH_SIDES?.split(",").map(Number)
-  for (const [side, server, rows, env] of sides.filter((_, i) => only === undefined || only.includes(i))) {
-    const r = yield* Effect.promise(() => runChild(side, rows, env))
-    results.push(r)
-    console.log(
-      `  ${names[r.side].padEnd(34)} ${server.padEnd(13)} ${String(r.rows).padStart(8)} ${
-        fmt(r.seconds, 2).padStart(8)
-      } ${(r.partsSeconds === undefined ? "-" : fmt(r.partsSeconds, 2)).padStart(8)} ${
-        fmt(r.rows / r.seconds / 1000, 0).padStart(9)
-      } ${fmt(r.bytes / r.seconds / 1e6).padStart(9)} ${fmt(r.sentBytes / 1e6).padStart(8)} ${
-        fmt(r.cpuSeconds, 2).padStart(6)
-      } ${fmt(r.peakRssMB, 0).padStart(12)}`
-    )
+  const selected = sides.filter((_, i) => only === undefined || only.includes(i))
+  // REPS=n runs every side n times (rounds one after the other); the ratios use, for each side,
+  // its run of median total time: this VM's neighbours move single runs by ±20 %
+  const runs: Array<Array<Measured>> = selected.map(() => [])
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const [i, [side, server, rows, env]] of selected.entries()) {
+      const r = yield* Effect.promise(() => runChild(side, rows, env))
+      runs[i]!.push(r)
+      printRow(r, server)
+    }
   }
+  const results = runs.map((measured) =>
+    [...measured].sort((a, b) => a.seconds - b.seconds)[(measured.length - 1) >> 1]!
+  )
+  if (REPS > 1) console.log(`\n  ratios from each side's median run of ${REPS}`)
   if (only !== undefined) return
   const [
     lower,
